@@ -1,0 +1,3 @@
+"""mailbot: answers data-protection rights requests that arrive by e-mail."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,1 @@
+"""Cases: storage, lifecycle, identity, policy and the approval queue."""

@@ -1,0 +1,107 @@
+"""Executing approved actions, reporting them to the requester, and finishing the case."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from sqlalchemy import select
+
+from mailbot.cases.context import CaseContext
+from mailbot.cases.lifecycle import move, record
+from mailbot.cases.models import Action, Case, Objection, Suppression
+from mailbot.cases.outbox import queue_reply
+from mailbot.cases.policy import KEPT_BY_LAW, action_intent
+from mailbot.cases.states import TERMINAL, ActionKind, ActionState, CaseState
+
+log = logging.getLogger("mailbot.case")
+S = CaseState
+OPEN_ACTIONS = {
+    ActionState.PENDING.value,
+    ActionState.DEFERRED.value,
+    ActionState.APPROVED.value,
+    ActionState.FAILED.value,  # waits for a person to retry it
+}
+
+
+def _suppress(action: Action, ctx: CaseContext) -> dict[str, Any]:
+    email = str(action.params["email"]).lower()
+    if ctx.session.scalar(select(Suppression).where(Suppression.email == email)) is None:
+        ctx.session.add(Suppression(email=email, source="mail", case_id=action.case_id, created_at=ctx.now))
+    return {"summary": None}
+
+
+def _object(action: Action, ctx: CaseContext) -> dict[str, Any]:
+    email = str(action.params["email"]).lower()
+    purposes = list(action.params.get("purposes") or [])
+    for purpose in purposes:
+        exists = ctx.session.scalar(
+            select(Objection).where(Objection.email == email, Objection.purpose == purpose)
+        )
+        if exists is None:
+            ctx.session.add(Objection(email=email, purpose=purpose, case_id=action.case_id, created_at=ctx.now))
+    return {"purposes": purposes}
+
+
+OWN_TABLES = {ActionKind.SUPPRESS.value: _suppress, ActionKind.OBJECT.value: _object}
+
+
+def execute(action: Action, ctx: CaseContext) -> bool:
+    """Run one approved action; the result or the failure is recorded on it and the case."""
+    case = action.case
+    try:
+        with ctx.session.begin_nested():
+            runner = OWN_TABLES.get(action.kind)
+            result = runner(action, ctx) if runner else ctx.executor.execute(action, case)
+    except Exception as exc:  # noqa: BLE001 - a connector failure is recorded, not raised
+        log.exception("%s action %s (%s) failed", case.ref, action.id, action.kind)
+        action.state, action.result = ActionState.FAILED.value, {"error": f"{type(exc).__name__}: {exc}"}
+        record(case, "action_failed", session=ctx.session, actor="system", now=ctx.now,
+               data={"action_id": action.id, "error": action.result["error"]})
+        if CaseState(case.state) not in TERMINAL | {S.ESCALATED}:
+            move(case, S.ESCALATED, session=ctx.session, actor="system", now=ctx.now,
+                 reason=f"action {action.kind} failed: a person must look")
+        return False
+    action.state, action.result, action.executed_at = ActionState.EXECUTED.value, result, ctx.now
+    record(case, "action_executed", session=ctx.session, actor="system", now=ctx.now,
+           data={"action_id": action.id, "kind": action.kind})
+    return True
+
+
+def report(action: Action, ctx: CaseContext) -> None:
+    """Queue the reply that tells the requester what became of one action."""
+    case = action.case
+    if action.state == ActionState.EXECUTED.value:
+        intent = action_intent(ActionKind(action.kind), case.intent)
+        result = {k: v for k, v in action.result.items() if k in {
+            "summary", "download_url", "download_expires_at", "purposes", "fields"}}
+        if isinstance(result.get("download_expires_at"), str):
+            from datetime import date
+
+            result["download_expires_at"] = date.fromisoformat(result["download_expires_at"][:10])
+        queue_reply(case, "executed", intent=intent, session=ctx.session, settings=ctx.settings,
+                    now=ctx.now, to=case.registered_email or case.requester_email,
+                    extra={"result": result, "kept_by_law": KEPT_BY_LAW.get(case.lang, KEPT_BY_LAW["en"])})
+    elif action.state == ActionState.REJECTED.value:
+        queue_reply(case, "rejected", session=ctx.session, settings=ctx.settings, now=ctx.now,
+                    extra={"result": {"reasons": action.reason}})
+
+
+def finish(case: Case, ctx: CaseContext) -> None:
+    """All actions decided: report what was done (and refused), then close the case."""
+    actions = list(case.actions)
+    if any(a.state in OPEN_ACTIONS for a in actions):
+        return
+    done = [a for a in actions if a.state == ActionState.EXECUTED.value]
+    if not done:
+        reasons = "; ".join(a.reason or "" for a in actions if a.reason) or "no action could be taken"
+        move(case, S.REJECTED, session=ctx.session, actor=ctx.actor, now=ctx.now, reason=reasons)
+        queue_reply(case, "rejected", session=ctx.session, settings=ctx.settings, now=ctx.now,
+                    extra={"result": {"reasons": reasons}})
+        return
+    move(case, S.EXECUTED, session=ctx.session, actor=ctx.actor, now=ctx.now,
+         reason=f"{len(done)} action(s) executed")
+    for action in actions:
+        report(action, ctx)
+    move(case, S.REPLIED, session=ctx.session, actor="system", now=ctx.now)
+    move(case, S.CLOSED, session=ctx.session, actor="system", now=ctx.now)

@@ -1,0 +1,1 @@
+"""Intent recognition: rules plus a spaCy text classifier."""

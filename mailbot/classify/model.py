@@ -1,0 +1,141 @@
+"""The intent classifier: a spaCy text classifier and rule evidence, one calibrated answer.
+
+Loaded once per process (`load_classifier` caches by path); `classify_many` works in batches.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+
+from mailbot.classify.labels import Classification, Intent
+from mailbot.classify.lang import detect_language
+from mailbot.classify.rules import Rules, adjustments, fold
+from mailbot.errors import ModelNotTrainedError
+from mailbot.mail.text import html_to_text, normalise, strip_quoted
+
+MODEL_CHARS = 8_000
+ACTIVE = 0.5
+SENTENCE = re.compile(r"[^.!?\n]+[.!?\n]*")
+PATTERNS = Path(__file__).resolve().parents[2] / "intents" / "patterns"
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-6), 1 - 1e-6)
+    return math.log(p / (1 - p))
+
+
+def _sigmoid(x: float) -> float:
+    return 1 / (1 + math.exp(-x))
+
+
+def model_text(subject: str, body: str) -> str:
+    """What the model reads: subject and body, folded, capped."""
+    return fold(f"{subject}\n{body}")[:MODEL_CHARS]
+
+
+@dataclass
+class Classifier:
+    nlp: Language
+    rules: Rules
+    review_threshold: float = 0.6
+
+    @classmethod
+    def load(cls, path: str | Path, *, review_threshold: float = 0.6, patterns: Path = PATTERNS) -> Classifier:
+        path = Path(path)
+        if not (path / "meta.json").exists():
+            raise ModelNotTrainedError(f"no intent model at {path}: run `mailbot train` (or `make model`)")
+        nlp = spacy.load(path)
+        return cls(nlp=nlp, rules=Rules(nlp, patterns), review_threshold=review_threshold)
+
+    def classify(self, subject: str, body: str, *, lang: str | None = None) -> Classification:
+        return self.classify_many([(subject, body)], langs=[lang])[0]
+
+    def classify_many(
+        self, items: Sequence[tuple[str, str]], *, langs: Sequence[str | None] | None = None
+    ) -> list[Classification]:
+        """Classify (subject, clean body) pairs; bodies are already free of quoted history."""
+        texts = [model_text(s, b) for s, b in items]
+        langs = langs or [None] * len(items)
+        results = []
+        for (subject, body), text, lang, doc in zip(
+            items, texts, langs, self.nlp.pipe(texts, batch_size=256), strict=True
+        ):
+            results.append(self._decide(doc, text, lang or detect_language(f"{subject}\n{body}")))
+        return results
+
+    def _decide(self, doc: spacy.tokens.Doc, text: str, lang: str) -> Classification:
+        evidence = self.rules.evidence(doc)
+        adjust = adjustments(evidence)
+        scores = {
+            label: _sigmoid(_logit(score) + adjust.get(label, 0.0)) for label, score in doc.cats.items()
+        }
+        if not text.strip():
+            return Classification(Intent.OTHER, (Intent.OTHER,), 0.0, lang, needs_review=True)
+        rights = {label: s for label, s in scores.items() if label != Intent.OTHER.value}
+        active = [label for label, s in rights.items() if s >= ACTIVE]
+        best = max(scores, key=scores.__getitem__)
+        if best != Intent.OTHER.value and best not in active:
+            active.append(best)  # the model's first choice, even when it is not sure
+        if not active:
+            confidence = 1.0 - max(rights.values(), default=0.0)
+            return Classification(
+                Intent.OTHER, (Intent.OTHER,), confidence, lang,
+                needs_review=confidence < self.review_threshold,
+            )
+        ordered = self._order(active, evidence, text, scores)
+        primary = ordered[0]
+        confidence = scores[primary]
+        if lang not in ("en", "fr"):
+            confidence = min(confidence, self.review_threshold - 0.01)  # a person should read it
+        return Classification(
+            Intent(primary),
+            tuple(Intent(label) for label in ordered),
+            confidence,
+            lang,
+            needs_review=confidence < self.review_threshold,
+            evidence=tuple(sorted({e.pattern for e in evidence if e.weight > 0})),
+        )
+
+    def _order(self, active: list[str], evidence: list, text: str, scores: dict[str, float]) -> list[str]:
+        """Intents in the order asked: first rule match, else first sentence the model picks."""
+        if len(active) == 1:
+            return active
+        position = {label: len(text) + 1 for label in active}
+        for e in evidence:
+            if e.label in position and e.weight > 0:
+                position[e.label] = min(position[e.label], e.start)
+        unplaced = [label for label in active if position[label] > len(text)]
+        if unplaced:
+            spans = [(m.start(), m.group()) for m in SENTENCE.finditer(text) if m.group().strip()][:40]
+            for (start, _), doc in zip(spans, self.nlp.pipe([s for _, s in spans]), strict=True):
+                for label in unplaced:
+                    if doc.cats.get(label, 0.0) >= ACTIVE and position[label] > len(text):
+                        position[label] = start
+        # Ties and unplaced intents fall back to the model's strength.
+        return sorted(active, key=lambda label: (position[label], -scores[label]))
+
+
+def prepare(subject: str, body: str) -> tuple[str, str]:
+    """Clean raw input as the pipeline would: HTML to text, quoted history removed."""
+    if re.search(r"<(html|body|p|div|br)\b", body[:2000], re.IGNORECASE):
+        body = html_to_text(body)
+    return normalise(subject), strip_quoted(normalise(body))
+
+
+@lru_cache(maxsize=2)
+def load_classifier(path: str, review_threshold: float = 0.6) -> Classifier:
+    """The process-wide classifier for `path`, loaded on first use."""
+    return Classifier.load(path, review_threshold=review_threshold)
+
+
+def classify_records(classifier: Classifier, records: Iterable[dict[str, str]]) -> list[Classification]:
+    pairs = [prepare(str(r.get("subject") or ""), str(r.get("body") or "")) for r in records]
+    return classifier.classify_many(pairs)

@@ -1,0 +1,1 @@
+"""Connectors to the company's systems (account directory, executors)."""

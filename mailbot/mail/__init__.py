@@ -1,0 +1,1 @@
+"""Mail intake, parsing, screening and delivery."""

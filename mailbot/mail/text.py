@@ -1,0 +1,102 @@
+"""Text clean-up for classification: HTML to text, quoted history and signatures removed.
+
+Pure functions, used by the parser and by the classifier for raw subject/body input.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import warnings
+
+from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning
+
+# Lines that open quoted history in French and English clients.
+QUOTE_OPENERS = [
+    re.compile(p, re.IGNORECASE)
+    for p in (
+        r"^\s*on\b.{0,200}\bwrote\s*:\s*$",  # Gmail/Thunderbird/Apple, English
+        r"^\s*le\b.{0,200}\ba\s+[ée]crit\s*:\s*$",  # Gmail/Thunderbird, French
+        r"^\s*-{2,}\s*original message\s*-{2,}\s*$",
+        r"^\s*-{2,}\s*message d'origine\s*-{2,}\s*$",
+        r"^\s*-{2,}\s*(forwarded message|message transf[ée]r[ée])\s*-{2,}\s*$",
+        r"^\s*begin forwarded message\s*:\s*$",
+        r"^\s*d[ée]but du message (r[ée]exp[ée]di[ée]|transf[ée]r[ée])\s*:\s*$",
+        r"^_{10,}\s*$",  # Outlook's separator line
+    )
+]
+# Outlook header blocks: "From: … / Sent: …" and "De : … / Envoyé : …".
+OUTLOOK_FROM = re.compile(r"^\s*\*?(from|de)\s*:\s*\S", re.IGNORECASE)
+OUTLOOK_NEXT = re.compile(
+    r"^\s*\*?(sent|envoy[ée]|date|to|[àa]|cc|subject|objet)\s*:", re.IGNORECASE
+)
+# A multi-line Gmail attribution: "Le mar. 3 mars 2026 à 10:12, X <x@y>" / "a écrit :".
+WRAPPED_ATTRIBUTION_END = re.compile(r"^\s*(a\s+[ée]crit|wrote)\s*:\s*$", re.IGNORECASE)
+SIGNATURE_MARKERS = [
+    re.compile(p, re.IGNORECASE)
+    for p in (
+        r"^-- ?$",
+        r"^(sent from my|envoy[ée] de mon|envoy[ée] depuis mon|get outlook for)\b.*$",
+        r"^(this e-?mail|ce (message|courriel|mail)) (and any|et (les|toutes)|est confidentiel|is confidential|may contain|peut contenir).*$",  # noqa: E501
+        r"^(confidentiality notice|avis de confidentialit[ée]|disclaimer)\s*:?.*$",
+    )
+]
+BLANK_RUNS = re.compile(r"\n{3,}")
+SPACES = re.compile(r"[ \t\u00a0\u200b]+")
+DROP_TAGS = ("script", "style", "head", "title", "iframe", "object", "embed", "template", "svg")
+
+
+def html_to_text(html: str) -> str:
+    """Visible text of an HTML body; scripts, styles and hidden elements dropped."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
+        soup = BeautifulSoup(html, "html.parser")
+    for tag in soup(DROP_TAGS):
+        tag.decompose()
+    for tag in soup.find_all(style=re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)):
+        tag.decompose()
+    for tag in soup.find_all("blockquote"):
+        tag.decompose()  # quoted history in HTML clients
+    for br in soup.find_all("br"):
+        br.replace_with("\n")
+    for block in soup.find_all(["p", "div", "li", "tr", "h1", "h2", "h3", "h4", "table"]):
+        block.insert_after("\n")
+    return normalise(soup.get_text())
+
+
+def normalise(text: str) -> str:
+    """NFC, no NULs or control characters, single spaces, at most one blank line."""
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
+    lines = [SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    return BLANK_RUNS.sub("\n\n", "\n".join(lines)).strip()
+
+
+def _is_outlook_block(lines: list[str], index: int) -> bool:
+    if not OUTLOOK_FROM.match(lines[index]):
+        return False
+    following = [line for line in lines[index + 1 : index + 5] if line.strip()]
+    return sum(1 for line in following if OUTLOOK_NEXT.match(line)) >= 2
+
+
+def strip_quoted(text: str) -> str:
+    """The new part of a reply: quoted history, signatures and legal footers removed."""
+    lines = text.split("\n")
+    kept: list[str] = []
+    for index, line in enumerate(lines):
+        stripped = line.strip()
+        if stripped.startswith(">"):
+            continue
+        if any(p.match(stripped) for p in QUOTE_OPENERS) or _is_outlook_block(lines, index):
+            break
+        if WRAPPED_ATTRIBUTION_END.match(stripped) and kept and re.match(
+            r"^\s*(le|on)\b", kept[-1], re.IGNORECASE
+        ):
+            kept.pop()
+            break
+        if kept and any(p.match(stripped) for p in SIGNATURE_MARKERS):
+            break
+        kept.append(line)
+    cleaned = normalise("\n".join(kept))
+    # A mail that is only a forward or only quoted text keeps its whole text.
+    return cleaned or normalise("\n".join(l for l in lines if not l.strip().startswith(">")))

@@ -1,0 +1,1 @@
+"""Reply rendering from the templates folder."""

@@ -1,0 +1,1 @@
+"""The HTTP server: confirmation pages, health, metrics and the JSON API."""
