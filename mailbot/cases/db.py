@@ -56,6 +56,11 @@ def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
         yield session
 
 
+def rowcount(result: Any) -> int:
+    """Rows touched by an UPDATE or DELETE (the typed `Result` does not show it)."""
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
 def _alembic_config(engine: Engine) -> AlembicConfig:
     config = AlembicConfig()
     config.set_main_option("script_location", str(MIGRATIONS))

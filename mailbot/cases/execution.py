@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 
 from mailbot.cases.context import CaseContext
 from mailbot.cases.lifecycle import move, record
-from mailbot.cases.models import Action, Case, Objection, Suppression
+from mailbot.cases.models import Action, Case, Download, Objection, Suppression
 from mailbot.cases.outbox import queue_reply
 from mailbot.cases.policy import KEPT_BY_LAW, action_intent
 from mailbot.cases.states import TERMINAL, ActionKind, ActionState, CaseState
@@ -46,6 +52,27 @@ def _object(action: Action, ctx: CaseContext) -> dict[str, Any]:
 OWN_TABLES = {ActionKind.SUPPRESS.value: _suppress, ActionKind.OBJECT.value: _object}
 
 
+DOWNLOAD_DAYS = 7
+
+
+def _package(action: Action, result: dict[str, Any], ctx: CaseContext) -> dict[str, Any]:
+    """Write an export to var/exports/ behind a single-use, expiring download link."""
+    document = result.pop("document")
+    token = secrets.token_urlsafe(16)
+    folder = Path(ctx.settings.var_dir) / "exports"
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    path = folder / f"{action.case.ref}-{action.id}.json"
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        json.dump(document, handle, ensure_ascii=False, indent=2, default=str)
+    expires = ctx.now + timedelta(days=DOWNLOAD_DAYS)
+    ctx.session.add(Download(case_id=action.case_id, action_id=action.id,
+                             token_hash=hashlib.sha256(token.encode()).hexdigest(), path=str(path),
+                             created_at=ctx.now, expires_at=expires))
+    base = ctx.settings.web.base_url.rstrip("/")
+    return {**result, "download_url": f"{base}/d/{token}", "download_expires_at": expires.date().isoformat()}
+
+
 def execute(action: Action, ctx: CaseContext) -> bool:
     """Run one approved action; the result or the failure is recorded on it and the case."""
     case = action.case
@@ -53,7 +80,7 @@ def execute(action: Action, ctx: CaseContext) -> bool:
         with ctx.session.begin_nested():
             runner = OWN_TABLES.get(action.kind)
             result = runner(action, ctx) if runner else ctx.executor.execute(action, case)
-    except Exception as exc:  # noqa: BLE001 - a connector failure is recorded, not raised
+    except Exception as exc:
         log.exception("%s action %s (%s) failed", case.ref, action.id, action.kind)
         action.state, action.result = ActionState.FAILED.value, {"error": f"{type(exc).__name__}: {exc}"}
         record(case, "action_failed", session=ctx.session, actor="system", now=ctx.now,
@@ -62,6 +89,8 @@ def execute(action: Action, ctx: CaseContext) -> bool:
             move(case, S.ESCALATED, session=ctx.session, actor="system", now=ctx.now,
                  reason=f"action {action.kind} failed: a person must look")
         return False
+    if "document" in result:
+        result = _package(action, result, ctx)
     action.state, action.result, action.executed_at = ActionState.EXECUTED.value, result, ctx.now
     record(case, "action_executed", session=ctx.session, actor="system", now=ctx.now,
            data={"action_id": action.id, "kind": action.kind})

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import re
 import secrets
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -22,7 +22,7 @@ from mailbot.cases.execution import execute, finish
 from mailbot.cases.lifecycle import move, record
 from mailbot.cases.models import Action, BreachClock, Case, InboundMail, Verification
 from mailbot.cases.outbox import queue_reply
-from mailbot.cases.policy import POLICIES, Proof, purposes
+from mailbot.cases.policy import POLICIES, purposes
 from mailbot.cases.states import ActionKind, ActionState, CaseState, Priority
 from mailbot.classify.labels import RISKY, Classification, Intent
 from mailbot.mail.parse import ParsedMail

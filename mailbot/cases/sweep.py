@@ -9,6 +9,7 @@ from sqlalchemy import delete, select
 
 from mailbot.cases import identity
 from mailbot.cases.context import CaseContext
+from mailbot.cases.db import rowcount
 from mailbot.cases.lifecycle import move, record
 from mailbot.cases.models import Case, InboundMail, InboundStatus, Verification
 from mailbot.cases.outbox import queue_reply
@@ -95,7 +96,7 @@ def retention(ctx: CaseContext) -> int:
         )
     )
     ctx.session.execute(delete(Verification).where(Verification.expires_at < cutoff))
-    purged = len(old_cases) + (result.rowcount or 0)
+    purged = len(old_cases) + rowcount(result)
     if purged:
         log.info("retention purged %d cases and mails older than %s", purged, cutoff.date())
     return purged

@@ -47,7 +47,7 @@ def evaluate(classifier: Classifier, records: list[dict[str, Any]]) -> dict[str,
     for g, p in zip(gold, predicted, strict=True):
         confusion[g][p] += 1
     risky = {i.value for i in RISKY}
-    other_as_risky = [
+    other_as_risky: list[dict[str, Any]] = [
         {"source": r.get("source"), "predicted": c.intent.value, "confidence": round(c.confidence, 3)}
         for r, c in zip(records, results, strict=True)
         if r["label"] == "other" and c.intent.value in risky

@@ -8,14 +8,10 @@ from typing import Any
 
 WORD = re.compile(r"[a-zà-öø-ÿœ']+")
 FRENCH = frozenset(
-    "le la les des du un une et est je vous nous mon ma mes votre vos pour pas que qui dans "
-    "sur avec ce cette merci bonjour svp stp cordialement donnees données compte suis ai "
-    "au aux ne plus moi être etre faire veuillez madame monsieur salut bjr slt cdlt".split()
+    ["le", "la", "les", "des", "du", "un", "une", "et", "est", "je", "vous", "nous", "mon", "ma", "mes", "votre", "vos", "pour", "pas", "que", "qui", "dans", "sur", "avec", "ce", "cette", "merci", "bonjour", "svp", "stp", "cordialement", "donnees", "données", "compte", "suis", "ai", "au", "aux", "ne", "plus", "moi", "être", "etre", "faire", "veuillez", "madame", "monsieur", "salut", "bjr", "slt", "cdlt"]
 )
 ENGLISH = frozenset(
-    "the and is are i you we my your our for not that who in on with this thanks thank "
-    "hello hi please regards data account am have to of me be do dear sir madam pls thx "
-    "it was would like".split()
+    ["the", "and", "is", "are", "i", "you", "we", "my", "your", "our", "for", "not", "that", "who", "in", "on", "with", "this", "thanks", "thank", "hello", "hi", "please", "regards", "data", "account", "am", "have", "to", "of", "me", "be", "do", "dear", "sir", "madam", "pls", "thx", "it", "was", "would", "like"]
 )
 
 

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import email
 import email.policy
 import hashlib
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 from email.header import decode_header, make_header
 from email.message import Message
 from email.utils import getaddresses, parsedate_to_datetime
-from datetime import datetime
 from typing import Any
 
 import mailparser
@@ -20,6 +21,7 @@ from mailbot.mail.text import html_to_text, normalise, strip_quoted
 
 MAX_TEXT = 20_000  # characters handed to the classifier; long letters say it early
 MESSAGE_ID = re.compile(rb"^message-id:[ \t]*(<[^>\r\n]{1,500}>)", re.IGNORECASE | re.MULTILINE)
+KNOWN_HEADERS = frozenset({"from", "to", "subject", "date", "message-id", "received", "sender"})
 ANGLE_ID = re.compile(r"<[^<>\s]{1,500}>")
 
 
@@ -64,6 +66,15 @@ class ParsedMail:
         return values[0] if values else ""
 
     @property
+    def readable(self) -> bool:
+        """False for what cannot be read as mail at all (empty, binary garbage)."""
+        if KNOWN_HEADERS & self.headers.keys():
+            return True
+        sample = self.text[:2000]
+        plain = sum(1 for ch in sample if ch.isalpha() or ch in " \n.,;:'!?-")
+        return bool(sample) and plain >= 0.8 * len(sample)
+
+    @property
     def reply_address(self) -> str:
         return self.reply_to or self.from_addr
 
@@ -73,10 +84,8 @@ def decode(value: Any) -> str:
     if value is None:
         return ""
     text = str(value)
-    try:
+    with contextlib.suppress(Exception):  # RFC 2047 abuse: keep the undecoded text
         text = str(make_header(decode_header(text)))
-    except Exception:  # noqa: BLE001 - RFC 2047 abuse: keep the undecoded text
-        pass
     return normalise(text.replace("\n", " ")).replace("\n", " ")
 
 
@@ -118,9 +127,11 @@ def _bodies(parsed: Any, message: Message, defects: list[str]) -> tuple[str, boo
             if part.is_multipart():
                 continue
             try:
-                payload = part.get_payload(decode=True) or b""
+                payload = part.get_payload(decode=True)
+                if not isinstance(payload, bytes):
+                    continue
                 text = payload.decode(part.get_content_charset() or "utf-8", "replace")
-            except (LookupError, Exception):  # noqa: BLE001 - unknown charset and worse
+            except Exception:  # noqa: BLE001 - unknown charsets and worse
                 defects.append("undecodable part")
                 continue
             (html if part.get_content_type() == "text/html" else plain).append(text)
@@ -170,8 +181,21 @@ def parse_mail(raw: bytes) -> ParsedMail:
         )
 
 
+def _trim_start(raw: bytes, defects: list[str]) -> bytes:
+    """Leniency for files, not servers: a UTF-8 BOM, blank lines or an mbox 'From ' line first."""
+    trimmed = raw.removeprefix(b"\xef\xbb\xbf").lstrip(b"\r\n")
+    if trimmed.startswith(b"From ") and b"\n" in trimmed[:1000]:
+        trimmed = trimmed.split(b"\n", 1)[1]
+    if trimmed != raw:
+        defects.append("leading BOM, blank lines or mbox separator removed")
+    return trimmed
+
+
 def _parse(raw: bytes, sha: str) -> ParsedMail:
+    leading: list[str] = []
+    size, raw = len(raw), _trim_start(raw, leading)
     parsed, message, defects = _parse_structure(raw)
+    defects = leading + defects
     if b"\x00" in raw:
         defects.append("NUL bytes")
     for defect in getattr(message, "defects", []):
@@ -200,7 +224,7 @@ def _parse(raw: bytes, sha: str) -> ParsedMail:
         defects.append("no Message-ID")
     return ParsedMail(
         sha256=sha,
-        size=len(raw),
+        size=size,
         message_id=top_id[:998],
         in_reply_to=decode(message.get("In-Reply-To")).strip(),
         references=tuple(ANGLE_ID.findall(decode(message.get("References")))),

@@ -60,6 +60,12 @@ SYSTEM_LOCALPARTS = re.compile(
 )
 
 
+def _unreadable(mail: ParsedMail, _ctx: ScreenContext) -> str | None:
+    if not mail.readable:
+        return "not readable as e-mail: " + (", ".join(mail.defects[:3]) or "no headers")
+    return None
+
+
 def _dsn(mail: ParsedMail, _ctx: ScreenContext) -> str | None:
     if mail.content_type == "multipart/report" and mail.report_type == "delivery-status":
         return "multipart/report delivery status notification"
@@ -67,9 +73,9 @@ def _dsn(mail: ParsedMail, _ctx: ScreenContext) -> str | None:
 
 
 def _mdn(mail: ParsedMail, _ctx: ScreenContext) -> str | None:
-    if mail.content_type == "multipart/report" or mail.header("disposition-notification-to") and (
+    if mail.content_type == "multipart/report" or (mail.header("disposition-notification-to") and (
         "disposition" in mail.report_type
-    ):
+    )):
         return f"multipart/report ({mail.report_type or 'unknown'}) receipt"
     return None
 
@@ -161,6 +167,7 @@ def _reply_cap(mail: ParsedMail, ctx: ScreenContext) -> str | None:
 
 
 RULES: tuple[tuple[str, str, Check], ...] = (
+    ("unreadable", "error", _unreadable),
     ("bounce_dsn", "bounce", _dsn),
     ("bounce_sender", "bounce", _bounce_sender),
     ("bounce_subject", "bounce", _bounce_subject),

@@ -31,13 +31,14 @@ OUTLOOK_NEXT = re.compile(
     r"^\s*\*?(sent|envoy[ée]|date|to|[àa]|cc|subject|objet)\s*:", re.IGNORECASE
 )
 # A multi-line Gmail attribution: "Le mar. 3 mars 2026 à 10:12, X <x@y>" / "a écrit :".
-WRAPPED_ATTRIBUTION_END = re.compile(r"^\s*(a\s+[ée]crit|wrote)\s*:\s*$", re.IGNORECASE)
+WRAPPED_ATTRIBUTION_END = re.compile(r"\b(a\s+[ée]crit|wrote)\s*:\s*$", re.IGNORECASE)
+ATTRIBUTION_START = re.compile(r"^\s*(le|on)\b", re.IGNORECASE)
 SIGNATURE_MARKERS = [
     re.compile(p, re.IGNORECASE)
     for p in (
         r"^-- ?$",
         r"^(sent from my|envoy[ée] de mon|envoy[ée] depuis mon|get outlook for)\b.*$",
-        r"^(this e-?mail|ce (message|courriel|mail)) (and any|et (les|toutes)|est confidentiel|is confidential|may contain|peut contenir).*$",  # noqa: E501
+        r"^(this e-?mail|ce (message|courriel|mail)) (and any|et (les|toutes)|est confidentiel|is confidential|may contain|peut contenir).*$",
         r"^(confidentiality notice|avis de confidentialit[ée]|disclaimer)\s*:?.*$",
     )
 ]
@@ -89,14 +90,14 @@ def strip_quoted(text: str) -> str:
             continue
         if any(p.match(stripped) for p in QUOTE_OPENERS) or _is_outlook_block(lines, index):
             break
-        if WRAPPED_ATTRIBUTION_END.match(stripped) and kept and re.match(
-            r"^\s*(le|on)\b", kept[-1], re.IGNORECASE
-        ):
-            kept.pop()
-            break
+        if WRAPPED_ATTRIBUTION_END.search(stripped):
+            opener = next((i for i in (1, 2) if len(kept) >= i and ATTRIBUTION_START.match(kept[-i])), None)
+            if opener is not None:
+                del kept[-opener:]
+                break
         if kept and any(p.match(stripped) for p in SIGNATURE_MARKERS):
             break
         kept.append(line)
     cleaned = normalise("\n".join(kept))
     # A mail that is only a forward or only quoted text keeps its whole text.
-    return cleaned or normalise("\n".join(l for l in lines if not l.strip().startswith(">")))
+    return cleaned or normalise("\n".join(re.sub(r"^\s*(>\s?)+", "", line) for line in lines))

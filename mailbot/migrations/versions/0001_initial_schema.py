@@ -2,14 +2,12 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 04:37:57.371226
 """
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
-
 
 revision = '0001'
 down_revision = None
@@ -209,6 +207,23 @@ def upgrade() -> None:
     with op.batch_alter_table('verification', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_verification_case_id'), ['case_id'], unique=False)
 
+    op.create_table('download',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('case_id', sa.Integer(), nullable=False),
+    sa.Column('action_id', sa.Integer(), nullable=True),
+    sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.Column('path', sa.Text(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('expires_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('used_at', sa.DateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['action_id'], ['action.id'], ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['case_id'], ['cases.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('token_hash')
+    )
+    with op.batch_alter_table('download', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_download_case_id'), ['case_id'], unique=False)
+
     op.create_table('outbox',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('message_id', sa.String(length=255), nullable=False),
@@ -247,6 +262,10 @@ def downgrade() -> None:
         batch_op.drop_index('ix_outbox_state')
 
     op.drop_table('outbox')
+    with op.batch_alter_table('download', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_download_case_id'))
+
+    op.drop_table('download')
     with op.batch_alter_table('verification', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_verification_case_id'))
 

@@ -1,0 +1,151 @@
+"""The outbox sender: delivers queued replies over SMTP (or into a local Maildir).
+
+One reused connection; 4xx and connection errors retry with exponential backoff;
+5xx marks the reply failed, visible to staff. The Message-ID was fixed at queue time,
+so a retry after a crash is recognisably the same mail.
+"""
+
+from __future__ import annotations
+
+import logging
+import mailbox
+import smtplib
+import ssl
+from datetime import timedelta
+from pathlib import Path
+from typing import Protocol
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from mailbot.cases.db import transaction
+from mailbot.cases.models import Outbox
+from mailbot.clock import Clock
+from mailbot.config import OutboxSettings, SmtpSettings
+from mailbot.errors import DeliveryError
+
+log = logging.getLogger("mailbot.send")
+
+
+class Transport(Protocol):
+    def send(self, raw: bytes, *, sender: str, recipient: str) -> None: ...
+
+    def close(self) -> None: ...
+
+
+class MaildirTransport:
+    """The embedded default: replies are kept in a local Maildir instead of the internet."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.maildir = mailbox.Maildir(str(path), create=True)
+
+    def send(self, raw: bytes, *, sender: str, recipient: str) -> None:
+        self.maildir.add(raw)
+
+    def close(self) -> None:
+        self.maildir.close()
+
+
+class SmtpTransport:
+    def __init__(self, settings: SmtpSettings) -> None:
+        self.settings = settings
+        self.client: smtplib.SMTP | None = None
+
+    def _connect(self) -> smtplib.SMTP:
+        s = self.settings
+        assert s.host is not None  # noqa: S101 - chosen only when a host is configured
+        context = ssl.create_default_context()
+        if s.security == "tls":
+            client: smtplib.SMTP = smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout, context=context)
+        else:
+            client = smtplib.SMTP(s.host, s.port, timeout=s.timeout)
+            if s.security == "starttls":
+                client.starttls(context=context)
+        if s.user and s.password:
+            client.login(s.user, s.password)
+        return client
+
+    def send(self, raw: bytes, *, sender: str, recipient: str) -> None:
+        try:
+            if self.client is None:
+                self.client = self._connect()
+            self.client.sendmail(sender, [recipient], raw)
+        except smtplib.SMTPRecipientsRefused as exc:
+            code, message = next(iter(exc.recipients.values()))
+            raise DeliveryError(f"{code} {message!r}", permanent=code >= 500) from exc
+        except smtplib.SMTPResponseException as exc:
+            self.close()
+            raise DeliveryError(f"{exc.smtp_code} {exc.smtp_error!r}", permanent=exc.smtp_code >= 500) from exc
+        except (OSError, smtplib.SMTPException) as exc:
+            self.close()
+            raise DeliveryError(f"connection: {type(exc).__name__}: {exc}", permanent=False) from exc
+
+    def close(self) -> None:
+        client, self.client = self.client, None
+        if client is not None:
+            try:
+                client.quit()
+            except (OSError, smtplib.SMTPException):
+                client.close()
+
+
+def make_transport(smtp: SmtpSettings, outbox: OutboxSettings, var_dir: str) -> Transport:
+    if smtp.host:
+        return SmtpTransport(smtp)
+    path = Path(outbox.maildir)
+    return MaildirTransport(path if path.is_absolute() or str(path).startswith(var_dir) else Path(var_dir) / path)
+
+
+class Sender:
+    """Drains due outbox rows, one transaction per reply."""
+
+    def __init__(self, factory: sessionmaker[Session], transport: Transport, *, settings: OutboxSettings,
+                 envelope_from: str, clock: Clock, skip_locked: bool = False) -> None:
+        self.factory, self.transport, self.settings = factory, transport, settings
+        self.envelope_from, self.clock, self.skip_locked = envelope_from, clock, skip_locked
+
+    def drain(self) -> int:
+        """Send everything due now; returns how many were delivered."""
+        sent = 0
+        while (outcome := self.send_one()) is not None:
+            sent += outcome
+        return sent
+
+    def send_one(self) -> int | None:
+        """Try the oldest due reply: 1 delivered, 0 not delivered, None when nothing is due."""
+        with transaction(self.factory) as session:
+            now = self.clock()
+            query = (select(Outbox).where(Outbox.state == "pending", Outbox.next_attempt_at <= now)
+                     .order_by(Outbox.id).limit(1))
+            if self.skip_locked:
+                query = query.with_for_update(skip_locked=True)
+            row = session.scalar(query)
+            if row is None:
+                return None
+            try:
+                self.transport.send(row.raw, sender=self.envelope_from, recipient=row.to_addr)
+            except DeliveryError as exc:
+                self._failed(row, exc, now)
+                return 0
+            row.state, row.sent_at, row.attempts = "sent", now, row.attempts + 1
+            log.info("outbox %s sent (%s)", row.id, row.template)
+            return 1
+
+    def _failed(self, row: Outbox, exc: DeliveryError, now) -> None:  # type: ignore[no-untyped-def]
+        row.attempts += 1
+        row.last_error = str(exc)[:2000]
+        if exc.permanent or row.attempts >= self.settings.max_attempts:
+            row.state = "failed"
+            log.warning("outbox %s failed for good after %d attempts", row.id, row.attempts)
+            return
+        delay = min(self.settings.backoff_base * 2 ** (row.attempts - 1), self.settings.backoff_max)
+        row.next_attempt_at = now + timedelta(seconds=delay)
+        log.info("outbox %s deferred %.0fs after attempt %d", row.id, delay, row.attempts)
+
+    def next_due(self):  # type: ignore[no-untyped-def]
+        with self.factory() as session:
+            return session.scalar(select(Outbox.next_attempt_at).where(Outbox.state == "pending")
+                                  .order_by(Outbox.next_attempt_at).limit(1))
+
+    def close(self) -> None:
+        self.transport.close()
