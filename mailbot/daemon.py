@@ -68,8 +68,9 @@ class Daemon:
     # -- forever --------------------------------------------------------------------------------
     def run(self) -> None:
         rt, settings = self.runtime, self.runtime.settings
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            signal.signal(sig, lambda *_: self.stop.set())
+        if threading.current_thread() is threading.main_thread():
+            for sig in (signal.SIGTERM, signal.SIGINT):
+                signal.signal(sig, lambda *_: self.stop.set())
         threads = [
             threading.Thread(target=self._pipeline_loop, name="pipeline"),
             threading.Thread(target=self._sender_loop, name="outbox"),

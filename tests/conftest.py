@@ -4,6 +4,8 @@ sink, a real Dovecot, the trained intent model, and a clock the tests move."""
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -73,13 +75,16 @@ def sink() -> Iterator[SmtpSink]:
 
 
 @pytest.fixture
-def dovecot(tmp_path: Path) -> Iterator[Dovecot]:
+def dovecot() -> Iterator[Dovecot]:
     if dovecot_binary() is None:
         pytest.fail("Dovecot is not installed: run scripts/install-system-deps.sh (make test does it)")
-    server = Dovecot(tmp_path / "dovecot")
+    # Not under tmp_path: its parents are 0700 and Dovecot's auth process could not read it.
+    root = Path(tempfile.mkdtemp(prefix="mailbot-dovecot-"))
+    server = Dovecot(root)
     server.start()
     yield server
     server.stop()
+    shutil.rmtree(root, ignore_errors=True)
 
 
 def settings_env(tmp_path: Path, db_url: str, *, sink: SmtpSink | None = None,

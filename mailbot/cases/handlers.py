@@ -181,9 +181,9 @@ def on_risky(case: Case, mail: ParsedMail, inbound: InboundMail, ctx: CaseContex
         _send_confirmation(case, account, ctx)
     if account is not None or _identifiers(mail.text, case.requester_email, ctx):
         # Same answer whether or not the details matched: never reveal that an account exists.
-        queue_reply(case, "confirm_sent_elsewhere", session=ctx.session, settings=ctx.settings,
-                    now=ctx.now, inbound=inbound)
+        _ack(case, inbound, ctx, "confirm_sent_to_registered")
     else:
+        _ack(case, inbound, ctx, "identify_account")
         queue_reply(case, "identify_account", session=ctx.session, settings=ctx.settings,
                     now=ctx.now, inbound=inbound)
 

@@ -48,7 +48,6 @@ def issue(case: Case, email: str, *, session: Session, now: datetime, ttl_days: 
     code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(6))
     token_hash = _digest(token)
     verification = Verification(
-        case=None,
         case_id=case.id,
         token_hash=token_hash,
         code_hash=_code_digest(token_hash, code),

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -89,3 +89,12 @@ def store_inbound(
             raise
         return existing, False
     return row, True
+
+
+def requeue_shunted(ids: list[int] | None = None, *, session: Session) -> int:
+    """Put shunted mail (all, or the given ids) back in the queue (`mailbot retry`)."""
+    query = update(InboundMail).where(InboundMail.status == InboundStatus.SHUNTED)
+    if ids:
+        query = query.where(InboundMail.id.in_(ids))
+    result = session.execute(query.values(status=InboundStatus.PENDING, error=None))
+    return int(getattr(result, "rowcount", 0) or 0)

@@ -36,9 +36,18 @@ def _sigmoid(x: float) -> float:
     return 1 / (1 + math.exp(-x))
 
 
+WORD = re.compile(r"[a-z]{6,}")
+
+
 def model_text(subject: str, body: str) -> str:
-    """What the model reads: subject and body, folded, capped."""
-    return fold(f"{subject}\n{body}")[:MODEL_CHARS]
+    """What the model reads: subject and body, folded, capped, plus word stems.
+
+    The stems (first five letters of longer words, marked with `_`) let the bag of words
+    see supprimer/suppression/supprimez or hacked/hacker as one feature: cheap morphology.
+    """
+    text = fold(f"{subject}\n{body}")[:MODEL_CHARS]
+    stems = " ".join(dict.fromkeys("_" + word[:5] for word in WORD.findall(text)))
+    return f"{text}\n{stems}"
 
 
 @dataclass

@@ -8,11 +8,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import update
-
-from mailbot.cases.db import make_engine, rowcount, transaction, upgrade
-from mailbot.cases.inbound import store_inbound
-from mailbot.cases.models import InboundMail, InboundStatus
+from mailbot.cases.db import make_engine, transaction, upgrade
+from mailbot.cases.inbound import requeue_shunted, store_inbound
 from mailbot.cases.status import status
 from mailbot.classify.labels import Intent
 from mailbot.classify.model import Classifier, load_classifier
@@ -123,10 +120,7 @@ def cmd_retry(args: argparse.Namespace, settings: Settings) -> int:
     rt = runtime(settings)
     try:
         with transaction(rt.factory) as session:
-            query = update(InboundMail).where(InboundMail.status == InboundStatus.SHUNTED)
-            if args.ids:
-                query = query.where(InboundMail.id.in_(args.ids))
-            count = rowcount(session.execute(query.values(status=InboundStatus.PENDING, error=None)))
+            count = requeue_shunted(args.ids, session=session)
         print(f"{count} shunted mails queued again; `mailbot run --once` processes them", file=sys.stderr)
     finally:
         rt.close()

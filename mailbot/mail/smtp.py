@@ -106,22 +106,27 @@ class Sender:
 
     def drain(self) -> int:
         """Send everything due now; returns how many were delivered."""
-        sent = 0
-        while (outcome := self.send_one()) is not None:
+        sent, tried = 0, set()
+        while (outcome := self.send_one(skip=tried)) is not None:
             sent += outcome
         return sent
 
-    def send_one(self) -> int | None:
-        """Try the oldest due reply: 1 delivered, 0 not delivered, None when nothing is due."""
+    def send_one(self, *, skip: set[int] | None = None) -> int | None:
+        """Try the oldest due reply not in `skip` (each is tried once per pass):
+        1 delivered, 0 not delivered, None when nothing is due."""
+        skip = set() if skip is None else skip
         with transaction(self.factory) as session:
             now = self.clock()
             query = (select(Outbox).where(Outbox.state == "pending", Outbox.next_attempt_at <= now)
                      .order_by(Outbox.id).limit(1))
+            if skip:
+                query = query.where(Outbox.id.not_in(skip))
             if self.skip_locked:
                 query = query.with_for_update(skip_locked=True)
             row = session.scalar(query)
             if row is None:
                 return None
+            skip.add(row.id)
             try:
                 self.transport.send(row.raw, sender=self.envelope_from, recipient=row.to_addr)
             except DeliveryError as exc:

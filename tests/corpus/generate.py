@@ -27,7 +27,7 @@ from __future__ import annotations
 import base64
 import random
 
-__all__ = ["big_attachment", "many_recipients", "deep_nesting", "long_body"]
+__all__ = ["big_attachment", "deep_nesting", "long_body", "many_recipients"]
 
 _RECEIVED = (
     "Received: from mail.example.net (mail.example.net [198.51.100.25])\n"

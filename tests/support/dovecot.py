@@ -98,12 +98,13 @@ class Dovecot:
         binary = dovecot_binary()
         if binary is None:
             raise RuntimeError("Dovecot is not installed: run scripts/install-system-deps.sh")
-        self.process = subprocess.Popen([binary, "-F", "-c", str(self.root / "dovecot.conf")],
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        with (self.root / "stderr.log").open("ab") as errors:
+            self.process = subprocess.Popen([binary, "-F", "-c", str(self.root / "dovecot.conf")],
+                                            stdout=subprocess.DEVNULL, stderr=errors)
         deadline = time.monotonic() + 15
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"dovecot exited: {self.process.stderr.read().decode() if self.process.stderr else ''}")
+                raise RuntimeError(f"dovecot exited: {(self.root / 'stderr.log').read_text()[-2000:]}")
             try:
                 with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as s:
                     if s.recv(100).startswith(b"* OK"):

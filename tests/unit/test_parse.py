@@ -71,7 +71,7 @@ def test_signature_and_mobile_footer_removed() -> None:
     assert parse_mail(raw).text == "Please delete my account."
 
 
-def test_large_generated_mails(tmp_path) -> None:  # noqa: ANN001
+def test_large_generated_mails(tmp_path) -> None:
     gen = corpus.generator()
     big = parse_mail(gen.big_attachment(20))
     assert big.attachments and max(a.size for a in big.attachments) >= 20 * 1024 * 1024 * 0.99

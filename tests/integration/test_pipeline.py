@@ -1,0 +1,120 @@
+"""Mail in -> durable row -> case -> acknowledgement in the SMTP sink, safely."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from mailbot.cases.inbound import requeue_shunted
+from mailbot.cases.models import Case, InboundMail, InboundStatus, Outbox
+from mailbot.cases.status import status
+from mailbot.runtime import Runtime
+from tests.support import corpus
+from tests.support.flow import case_of, count, deliver, drain, feed, inbound, outbox
+from tests.support.mails import make_mail
+from tests.support.smtp_sink import SmtpSink
+
+
+def test_request_gets_one_acknowledgement_with_safe_headers(runtime: Runtime, sink: SmtpSink) -> None:
+    raw = make_mail("Droit d'accès", "Bonjour, je souhaite obtenir une copie de toutes mes données personnelles.",
+                    message_id="<req-1@example.com>", references="<older@example.com>")
+    [mail_id] = deliver(runtime, raw)
+    case = case_of(runtime, mail_id)
+    assert case.intent == "access" and case.lang == "fr" and case.ref.startswith("WCU-")
+    acks = [m for m in sink.to("awa.diop@example.com") if "acknowledgement" in _template(runtime, m)]
+    assert len(acks) == 1
+    ack = acks[0]
+    assert f"[{case.ref}]" in ack["Subject"]
+    assert ack["Auto-Submitted"] == "auto-replied" and ack["X-Mailbot-Loop"] == "wecashup"
+    assert ack["In-Reply-To"] == "<req-1@example.com>" and "<req-1@example.com>" in ack["References"]
+    assert ack["Message-ID"].endswith("@mailbot.wecashup.com>")
+    assert ack.get_body(("plain",)) is not None and ack.get_body(("html",)) is not None
+    # Ingesting the same bytes again changes nothing.
+    deliver(runtime, raw)
+    assert count(runtime, InboundMail) == 1 and count(runtime, Case) == 1
+
+
+def _template(rt: Runtime, message) -> str:
+    rows = outbox(rt, message_id=message["Message-ID"])
+    return rows[0].template if rows else ""
+
+
+def test_ordinary_mail_gets_no_reply_and_stays_for_people(runtime: Runtime, sink: SmtpSink) -> None:
+    [mail_id] = deliver(runtime, make_mail("Transfer failed", "My transfer of 5000 XOF failed yesterday, can you check?"))
+    row = inbound(runtime, mail_id)
+    assert row.status == InboundStatus.PROCESSED and row.kind == "other" and row.case_id is None
+    assert sink.parsed == []
+
+
+@pytest.mark.parametrize("entry", corpus.entries("bounces") + corpus.entries("autoreplies") + corpus.entries("lists"),
+                         ids=lambda e: e["file"])
+def test_robots_are_recorded_and_never_answered(runtime: Runtime, sink: SmtpSink, entry: dict) -> None:
+    [mail_id] = deliver(runtime, corpus.raw(entry))
+    row = inbound(runtime, mail_id)
+    assert row.status == InboundStatus.SCREENED and row.screen_rule and row.screen_reason
+    assert sink.parsed == [] and outbox(runtime) == []
+
+
+def test_bounce_of_our_reply_marks_it_failed(runtime: Runtime, sink: SmtpSink) -> None:
+    [mail_id] = deliver(runtime, make_mail("Delete", "Please delete my account and all my personal data.",
+                                           sender="nobody@example.com"))
+    sent = outbox(runtime)[0]
+    bounce_entry = next(e for e in corpus.entries("bounces") if e["bounced_message_id"])
+    bounce = corpus.raw(bounce_entry).replace(bounce_entry["bounced_message_id"].encode(), sent.message_id.encode())
+    [bounce_id] = deliver(runtime, bounce)
+    assert inbound(runtime, bounce_id).kind == "bounce"
+    failed = outbox(runtime, message_id=sent.message_id)[0]
+    assert failed.state == "failed" and "bounced" in (failed.last_error or "")
+    assert case_of(runtime, mail_id).state == "awaiting_identity"
+
+
+@pytest.mark.parametrize("entry", corpus.entries("ugly"), ids=lambda e: e["file"])
+def test_ugly_mail_is_kept_visible_and_never_crashes(runtime: Runtime, entry: dict) -> None:
+    [mail_id] = deliver(runtime, corpus.raw(entry))
+    row = inbound(runtime, mail_id)
+    assert row.status in (InboundStatus.PROCESSED, InboundStatus.SCREENED), row.error
+    assert row.raw == corpus.raw(entry)
+    if entry["kind"] == "error":
+        assert row.kind == "error" and row.screen_reason
+    with runtime.factory() as session:
+        counts = status(session=session, now=runtime.clock())
+    assert counts["shunted"] == 0 and counts["inbound_pending"] == 0
+
+
+def test_huge_and_weird_generated_mail(runtime: Runtime, sink: SmtpSink) -> None:
+    gen = corpus.generator()
+    ids = feed(runtime, gen.big_attachment(20), gen.many_recipients(5000), gen.deep_nesting(120),
+               gen.long_body(100, "en"), gen.long_body(100, "fr"))
+    drain(runtime)
+    rows = [inbound(runtime, i) for i in ids]
+    assert all(r.status in (InboundStatus.PROCESSED, InboundStatus.SCREENED) for r in rows), [r.error for r in rows]
+    assert len(rows[0].raw) > 20 * 1024 * 1024
+
+
+def test_a_crashing_mail_is_shunted_then_retried(runtime: Runtime, monkeypatch: pytest.MonkeyPatch) -> None:
+    raw = make_mail("Unsubscribe", "Please unsubscribe me from your newsletters.")
+    from mailbot.cases import handlers
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("connector exploded")
+
+    monkeypatch.setattr(handlers, "on_mail", boom)
+    [mail_id] = deliver(runtime, raw)
+    row = inbound(runtime, mail_id)
+    assert row.status == InboundStatus.SHUNTED and "connector exploded" in (row.error or "")
+    assert count(runtime, Case) == 0 and count(runtime, Outbox) == 0  # rolled back whole
+    monkeypatch.undo()
+    with runtime.factory.begin() as session:
+        assert requeue_shunted([mail_id], session=session) == 1
+    drain(runtime)
+    assert inbound(runtime, mail_id).status == InboundStatus.PROCESSED
+
+
+def test_status_counts(runtime: Runtime) -> None:
+    deliver(runtime, make_mail("Delete", "Please delete my account."), make_mail("Hi", "Where is my refund?"))
+    with runtime.factory() as session:
+        counts = status(session=session, now=runtime.clock())
+        kinds = dict(session.execute(select(InboundMail.kind, InboundMail.status)).all())
+    for key in ("inbound_total", "inbound_pending", "shunted", "cases_by_state", "outbox_pending", "outbox_failed"):
+        assert key in counts
+    assert counts["inbound_total"] == 2 and counts["inbound_pending"] == 0 and kinds
