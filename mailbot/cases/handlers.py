@@ -170,10 +170,13 @@ def _ack_and_propose(case: Case, inbound: InboundMail, ctx: CaseContext, *, text
 
 def on_risky(case: Case, mail: ParsedMail, inbound: InboundMail, ctx: CaseContext) -> None:
     """Access, portability, rectification, erasure, restriction: the registered address confirms."""
-    account = ctx.directory.find(case.requester_email)
+    # From first: a Reply-To elsewhere must not hide the account the mail claims to be from.
+    senders = dict.fromkeys(a for a in (mail.from_addr, case.requester_email) if a)
+    account = next((found for a in senders if (found := ctx.directory.find(a)) is not None), None)
     if account is not None:
         _send_confirmation(case, account, ctx)
-        _ack(case, inbound, ctx, "confirm_identity")
+        same = account.email.lower() == case.requester_email
+        _ack(case, inbound, ctx, "confirm_identity" if same else "confirm_sent_to_registered")
         return
     account = _account_from_text(mail.text, case.requester_email, ctx)
     _pause(case, ctx, reason="waiting for identity information")
