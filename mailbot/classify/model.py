@@ -37,17 +37,24 @@ def _sigmoid(x: float) -> float:
 
 
 WORD = re.compile(r"[a-z]{6,}")
+CANDIDATE = 0.2  # a right this likely is checked sentence by sentence
+SENTENCE_HIT = 0.5  # a sentence that reads as this right makes it one of the mail's intents
+
+
+def with_stems(text: str) -> str:
+    """Folded text plus word stems (first five letters of longer words, marked with `_`):
+    the bag of words then sees supprimer/suppression/supprimez or hacked/hacker as one feature."""
+    stems = " ".join(dict.fromkeys("_" + word[:5] for word in WORD.findall(text)))
+    return f"{text}\n{stems}"
+
+
+def folded(subject: str, body: str) -> str:
+    return fold(f"{subject}\n{body}")[:MODEL_CHARS]
 
 
 def model_text(subject: str, body: str) -> str:
-    """What the model reads: subject and body, folded, capped, plus word stems.
-
-    The stems (first five letters of longer words, marked with `_`) let the bag of words
-    see supprimer/suppression/supprimez or hacked/hacker as one feature: cheap morphology.
-    """
-    text = fold(f"{subject}\n{body}")[:MODEL_CHARS]
-    stems = " ".join(dict.fromkeys("_" + word[:5] for word in WORD.findall(text)))
-    return f"{text}\n{stems}"
+    """What the model reads: subject and body, folded, capped, with stems."""
+    return with_stems(folded(subject, body))
 
 
 @dataclass
@@ -71,12 +78,11 @@ class Classifier:
         self, items: Sequence[tuple[str, str]], *, langs: Sequence[str | None] | None = None
     ) -> list[Classification]:
         """Classify (subject, clean body) pairs; bodies are already free of quoted history."""
-        texts = [model_text(s, b) for s, b in items]
+        texts = [folded(s, b) for s, b in items]
         langs = langs or [None] * len(items)
         results = []
-        for (subject, body), text, lang, doc in zip(
-            items, texts, langs, self.nlp.pipe(texts, batch_size=256), strict=True
-        ):
+        docs = self.nlp.pipe((with_stems(t) for t in texts), batch_size=256)
+        for (subject, body), text, lang, doc in zip(items, texts, langs, docs, strict=True):
             results.append(self._decide(doc, text, lang or detect_language(f"{subject}\n{body}")))
         return results
 
@@ -93,13 +99,16 @@ class Classifier:
         best = max(scores, key=scores.__getitem__)
         if best != Intent.OTHER.value and best not in active:
             active.append(best)  # the model's first choice, even when it is not sure
+        candidates = [label for label, s in rights.items() if s >= CANDIDATE]
+        sentence_at = self._sentences(text, candidates) if len(candidates) > 1 else {}
+        active += [label for label in sentence_at if label not in active]
         if not active:
             confidence = 1.0 - max(rights.values(), default=0.0)
             return Classification(
                 Intent.OTHER, (Intent.OTHER,), confidence, lang,
                 needs_review=confidence < self.review_threshold,
             )
-        ordered = self._order(active, evidence, text, scores)
+        ordered = self._order(active, evidence, sentence_at, scores)
         primary = ordered[0]
         confidence = scores[primary]
         if lang not in ("en", "fr"):
@@ -113,21 +122,26 @@ class Classifier:
             evidence=tuple(sorted({e.pattern for e in evidence if e.weight > 0})),
         )
 
-    def _order(self, active: list[str], evidence: list, text: str, scores: dict[str, float]) -> list[str]:
-        """Intents in the order asked: first rule match, else first sentence the model picks."""
+    def _sentences(self, text: str, candidates: list[str]) -> dict[str, int]:
+        """Where each candidate right is first asked: the first sentence that reads as it."""
+        spans = [(m.start(), m.group()) for m in SENTENCE.finditer(text) if len(m.group().strip()) > 3][:40]
+        found: dict[str, int] = {}
+        for (start, _), doc in zip(spans, self.nlp.pipe(with_stems(s) for _, s in spans), strict=True):
+            top = max(doc.cats, key=doc.cats.__getitem__)
+            if top in candidates and top not in found and doc.cats[top] >= SENTENCE_HIT:
+                found[top] = start
+        return found
+
+    def _order(self, active: list[str], evidence: list, sentence_at: dict[str, int],
+               scores: dict[str, float]) -> list[str]:
+        """Intents in the order asked: first rule match or first sentence, whichever is earlier."""
         if len(active) == 1:
             return active
-        position = {label: len(text) + 1 for label in active}
+        far = 10**9
+        position = {label: sentence_at.get(label, far) for label in active}
         for e in evidence:
             if e.label in position and e.weight > 0:
                 position[e.label] = min(position[e.label], e.start)
-        unplaced = [label for label in active if position[label] > len(text)]
-        if unplaced:
-            spans = [(m.start(), m.group()) for m in SENTENCE.finditer(text) if m.group().strip()][:40]
-            for (start, _), doc in zip(spans, self.nlp.pipe([s for _, s in spans]), strict=True):
-                for label in unplaced:
-                    if doc.cats.get(label, 0.0) >= ACTIVE and position[label] > len(text):
-                        position[label] = start
         # Ties and unplaced intents fall back to the model's strength.
         return sorted(active, key=lambda label: (position[label], -scores[label]))
 

@@ -4,47 +4,20 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
 
 from sqlalchemy import func, select
 
 from mailbot.cases.models import Case, InboundMail, InboundStatus, Outbox
 from mailbot.daemon import Daemon
 from mailbot.runtime import Runtime
-from tests.support import corpus
 from tests.support.dovecot import Dovecot
 from tests.support.flow import count
-from tests.support.imap import append, folder_counts, keyworded
+from tests.support.imap import append, folder_counts, keyworded, mixed_mails, wait_for
 from tests.support.mails import make_mail
 from tests.support.smtp_sink import SmtpSink
 
 
-def mixed_mails(n: int) -> list[bytes]:
-    """Requests, ordinary mail and robots, each distinct."""
-    bounce = corpus.raw(corpus.entries("bounces")[0])
-    out = []
-    for i in range(n):
-        if i % 3 == 0:
-            out.append(make_mail(f"Request {i}", "Please delete my account and erase all my personal data.",
-                                 sender=f"user{i}@example.com", message_id=f"<r{i}@example.com>"))
-        elif i % 3 == 1:
-            out.append(make_mail(f"Payment {i}", "My transfer failed yesterday, where is my money?",
-                                 sender=f"user{i}@example.com", message_id=f"<o{i}@example.com>"))
-        else:
-            out.append(bounce.replace(b"Message-ID: <", f"Message-ID: <b{i}.".encode(), 1))
-    return out
-
-
-def wait_for(condition: Callable[[], bool], timeout: float = 30.0) -> None:
-    """Real servers take real time; poll a condition with a deadline."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not reached in time")
-        time.sleep(0.05)
-
-
-def test_drain_moves_requests_and_keywords_the_rest(make_runtime, dovecot: Dovecot, sink: SmtpSink) -> None:  # noqa: ANN001
+def test_drain_moves_requests_and_keywords_the_rest(make_runtime, dovecot: Dovecot, sink: SmtpSink) -> None:
     rt: Runtime = make_runtime(sink=sink, dovecot=dovecot)
     append(dovecot, mixed_mails(12))
     result = Daemon(rt).run_once()
@@ -59,7 +32,7 @@ def test_drain_moves_requests_and_keywords_the_rest(make_runtime, dovecot: Dovec
     assert Daemon(rt).run_once()["fetched"] == 0 and len(sink.parsed) == acks
 
 
-def test_uidvalidity_change_resyncs_without_duplicates(make_runtime, dovecot: Dovecot, sink: SmtpSink) -> None:  # noqa: ANN001
+def test_uidvalidity_change_resyncs_without_duplicates(make_runtime, dovecot: Dovecot, sink: SmtpSink) -> None:
     rt: Runtime = make_runtime(sink=sink, dovecot=dovecot)
     append(dovecot, mixed_mails(9))
     Daemon(rt).run_once()
@@ -75,7 +48,7 @@ def test_uidvalidity_change_resyncs_without_duplicates(make_runtime, dovecot: Do
     assert sum(folder_counts(dovecot).values()) == 10
 
 
-def test_server_restart_mid_drain(make_runtime, dovecot: Dovecot, sink: SmtpSink) -> None:  # noqa: ANN001
+def test_server_restart_mid_drain(make_runtime, dovecot: Dovecot, sink: SmtpSink) -> None:
     rt: Runtime = make_runtime(sink=sink, dovecot=dovecot, MAILBOT_IMAP_BATCH="10")
     append(dovecot, mixed_mails(60))
     daemon = Daemon(rt)
@@ -112,7 +85,7 @@ def test_server_restart_mid_drain(make_runtime, dovecot: Dovecot, sink: SmtpSink
     assert sum(folder_counts(dovecot).values()) == 60
 
 
-def test_running_daemon_answers_new_mail_through_idle(make_runtime, dovecot: Dovecot, sink: SmtpSink) -> None:  # noqa: ANN001
+def test_running_daemon_answers_new_mail_through_idle(make_runtime, dovecot: Dovecot, sink: SmtpSink) -> None:
     rt: Runtime = make_runtime(sink=sink, dovecot=dovecot, MAILBOT_IMAP_POLL_INTERVAL="600")
     daemon = Daemon(rt)
     runner = threading.Thread(target=daemon.run)

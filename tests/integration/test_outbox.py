@@ -9,6 +9,7 @@ from tests.support.flow import deliver, outbox
 from tests.support.mails import make_mail
 from tests.support.smtp_sink import SmtpSink
 
+
 def send(rt: Runtime) -> int:
     """One pass of the outbox sender, connection closed after."""
     sender = Daemon(rt).sender
@@ -37,7 +38,7 @@ def test_temporary_refusals_then_delivered_once(runtime: Runtime, sink: SmtpSink
     assert len(sink.parsed) == 1
 
 
-def test_backoff_is_exponential(make_runtime, sink: SmtpSink, clock: FakeClock) -> None:  # noqa: ANN001
+def test_backoff_is_exponential(make_runtime, sink: SmtpSink, clock: FakeClock) -> None:
     rt = make_runtime(sink=sink, MAILBOT_OUTBOX_BACKOFF_BASE="30")
     sink.refuse("450 mailbox busy", "450 mailbox busy")
     deliver(rt, REQUEST)
@@ -62,7 +63,7 @@ def test_permanent_refusal_marks_failed_and_visible(runtime: Runtime, sink: Smtp
     assert sink.parsed == []
 
 
-def test_server_down_then_up(make_runtime, sink: SmtpSink) -> None:  # noqa: ANN001
+def test_server_down_then_up(make_runtime, sink: SmtpSink) -> None:
     rt = make_runtime(sink=sink)
     sink.stop()
     deliver(rt, REQUEST)
@@ -77,7 +78,7 @@ def test_server_down_then_up(make_runtime, sink: SmtpSink) -> None:  # noqa: ANN
         restarted.stop()
 
 
-def test_attempts_are_capped(make_runtime, sink: SmtpSink) -> None:  # noqa: ANN001
+def test_attempts_are_capped(make_runtime, sink: SmtpSink) -> None:
     rt = make_runtime(sink=sink, MAILBOT_OUTBOX_MAX_ATTEMPTS="3")
     sink.refuse(*["451 later"] * 5)
     deliver(rt, REQUEST)

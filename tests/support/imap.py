@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import socket
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable
 
 from imapclient import IMAPClient
 
+from tests.support import corpus
 from tests.support.dovecot import Dovecot
+from tests.support.mails import make_mail
 
 
 def client(server: Dovecot) -> IMAPClient:
@@ -48,3 +51,28 @@ def keyworded(server: Dovecot, keyword: str = "$MailbotSeen") -> int:
         return len(imap.search(["KEYWORD", keyword]))
     finally:
         imap.logout()
+
+
+def mixed_mails(n: int) -> list[bytes]:
+    """Requests, ordinary mail and robots, each distinct."""
+    bounce = corpus.raw(corpus.entries("bounces")[0])
+    out = []
+    for i in range(n):
+        if i % 3 == 0:
+            out.append(make_mail(f"Request {i}", "Please delete my account and erase all my personal data.",
+                                 sender=f"user{i}@example.com", message_id=f"<r{i}@example.com>"))
+        elif i % 3 == 1:
+            out.append(make_mail(f"Payment {i}", "My transfer failed yesterday, where is my money?",
+                                 sender=f"user{i}@example.com", message_id=f"<o{i}@example.com>"))
+        else:
+            out.append(bounce.replace(b"Message-ID: <", f"Message-ID: <b{i}.".encode(), 1))
+    return out
+
+
+def wait_for(condition: Callable[[], bool], timeout: float = 30.0) -> None:
+    """Real servers take real time; poll a condition with a deadline."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not reached in time")
+        time.sleep(0.05)
