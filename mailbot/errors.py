@@ -30,7 +30,11 @@ class ActionError(MailbotError):
 
 
 class TokenError(MailbotError):
-    """A confirmation token is unknown, expired, used up or forged."""
+    """A confirmation token is unknown, expired, used up or forged; `reason` names which."""
+
+    def __init__(self, message: str, *, reason: str = "unknown") -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 class DeliveryError(MailbotError):

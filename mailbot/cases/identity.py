@@ -62,11 +62,11 @@ def issue(case: Case, email: str, *, session: Session, now: datetime, ttl_days: 
 
 def _usable(verification: Verification, now: datetime, max_tries: int) -> None:
     if verification.used_at is not None:
-        raise TokenError("this confirmation link was already used or replaced")
+        raise TokenError("this confirmation link was already used or replaced", reason="used")
     if _aware(verification.expires_at) <= now:
-        raise TokenError("this confirmation link has expired")
+        raise TokenError("this confirmation link has expired", reason="expired")
     if verification.tries >= max_tries:
-        raise TokenError("too many attempts with this confirmation")
+        raise TokenError("too many attempts with this confirmation", reason="tries")
 
 
 def _aware(value: datetime) -> datetime:

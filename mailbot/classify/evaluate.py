@@ -64,8 +64,9 @@ def evaluate(classifier: Classifier, records: list[dict[str, Any]]) -> dict[str,
         "other_as_risky": len(other_as_risky),
         "other_as_risky_above_threshold": sum(1 for e in other_as_risky if e["confidence"] >= threshold),
         "other_as_risky_examples": other_as_risky[:20],
-        "unsubscribe_as_delete": sum(1 for g, p in zip(gold, predicted, strict=True)
-                                     if g == "unsubscribe" and p == "delete"),
+        # Pure unsubscribe requests read as erasure (a mail asking both may lead with either).
+        "unsubscribe_as_delete": sum(1 for r, p in zip(records, predicted, strict=True)
+                                     if r["label"] == "unsubscribe" and p == "delete" and "delete" not in r["intents"]),
         "review_threshold": threshold,
         "sent_to_review": sum(1 for c in results if c.needs_review),
         "calibration": _calibration(gold, results),

@@ -22,6 +22,11 @@ def _identifier() -> Any:
     return py3langid
 
 
+def warm_up() -> None:
+    """Load the language identifier now rather than on the first mail that needs it."""
+    _identifier().classify("warm up")
+
+
 def detect_language(text: str) -> str:
     """`en`, `fr`, another ISO 639-1 code, or `und` when there is nothing to read."""
     words = WORD.findall(text[:4000].lower())

@@ -14,16 +14,19 @@ from pathlib import Path
 
 import spacy
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from mailbot.classify.labels import Classification, Intent
-from mailbot.classify.lang import detect_language
-from mailbot.classify.rules import Rules, adjustments, fold
+from mailbot.classify.lang import detect_language, warm_up
+from mailbot.classify.rules import Evidence, Rules, adjustments, fold
+from mailbot.classify.tokenizer import FoldedWords
 from mailbot.errors import ModelNotTrainedError
 from mailbot.mail.text import html_to_text, normalise, strip_quoted
 
 MODEL_CHARS = 8_000
 ACTIVE = 0.5
-SENTENCE = re.compile(r"[^.!?\n]+[.!?\n]*")
+SENTENCE = re.compile(r".+?(?:[.!?;](?=\s)|\n\s*\n|(?=\s\d{1,2}[/.)-]\s)|(?=\s[-•*]\s)|$)", re.DOTALL)
+WRAPPED = re.compile(r"(?<=[^\n.!?:;])\n(?=[^\n\d•*-])")
 PATTERNS = Path(__file__).resolve().parents[2] / "intents" / "patterns"
 
 
@@ -36,16 +39,8 @@ def _sigmoid(x: float) -> float:
     return 1 / (1 + math.exp(-x))
 
 
-WORD = re.compile(r"[a-z]{6,}")
 CANDIDATE = 0.2  # a right this likely is checked sentence by sentence
 SENTENCE_HIT = 0.5  # a sentence that reads as this right makes it one of the mail's intents
-
-
-def with_stems(text: str) -> str:
-    """Folded text plus word stems (first five letters of longer words, marked with `_`):
-    the bag of words then sees supprimer/suppression/supprimez or hacked/hacker as one feature."""
-    stems = " ".join(dict.fromkeys("_" + word[:5] for word in WORD.findall(text)))
-    return f"{text}\n{stems}"
 
 
 def folded(subject: str, body: str) -> str:
@@ -53,8 +48,8 @@ def folded(subject: str, body: str) -> str:
 
 
 def model_text(subject: str, body: str) -> str:
-    """What the model reads: subject and body, folded, capped, with stems."""
-    return with_stems(folded(subject, body))
+    """What the model reads: subject and body, folded and capped (the tokenizer adds stems)."""
+    return folded(subject, body)
 
 
 @dataclass
@@ -69,6 +64,7 @@ class Classifier:
         if not (path / "meta.json").exists():
             raise ModelNotTrainedError(f"no intent model at {path}: run `mailbot train` (or `make model`)")
         nlp = spacy.load(path)
+        warm_up()
         return cls(nlp=nlp, rules=Rules(nlp, patterns), review_threshold=review_threshold)
 
     def classify(self, subject: str, body: str, *, lang: str | None = None) -> Classification:
@@ -81,13 +77,13 @@ class Classifier:
         texts = [folded(s, b) for s, b in items]
         langs = langs or [None] * len(items)
         results = []
-        docs = self.nlp.pipe((with_stems(t) for t in texts), batch_size=256)
+        docs = self.nlp.pipe(texts, batch_size=256)
         for (subject, body), text, lang, doc in zip(items, texts, langs, docs, strict=True):
             results.append(self._decide(doc, text, lang or detect_language(f"{subject}\n{body}")))
         return results
 
-    def _decide(self, doc: spacy.tokens.Doc, text: str, lang: str) -> Classification:
-        evidence = self.rules.evidence(doc)
+    def _decide(self, doc: Doc, text: str, lang: str) -> Classification:
+        evidence = self.rules.evidence(doc, text)
         adjust = adjustments(evidence)
         scores = {
             label: _sigmoid(_logit(score) + adjust.get(label, 0.0)) for label, score in doc.cats.items()
@@ -100,39 +96,57 @@ class Classifier:
         if best != Intent.OTHER.value and best not in active:
             active.append(best)  # the model's first choice, even when it is not sure
         candidates = [label for label, s in rights.items() if s >= CANDIDATE]
-        sentence_at = self._sentences(text, candidates) if len(candidates) > 1 else {}
+        sentence_at = self._sentences(doc, text, candidates) if len(candidates) > 1 else {}
         active += [label for label in sentence_at if label not in active]
         if not active:
-            confidence = 1.0 - max(rights.values(), default=0.0)
-            return Classification(
-                Intent.OTHER, (Intent.OTHER,), confidence, lang,
-                needs_review=confidence < self.review_threshold,
-            )
+            return self._result([Intent.OTHER.value], 1.0 - max(rights.values(), default=0.0), lang, evidence)
         ordered = self._order(active, evidence, sentence_at, scores)
-        primary = ordered[0]
-        confidence = scores[primary]
-        if lang not in ("en", "fr"):
-            confidence = min(confidence, self.review_threshold - 0.01)  # a person should read it
+        return self._result(ordered, scores[ordered[0]], lang, evidence)
+
+    def _result(self, labels: list[str], confidence: float, lang: str, evidence: list[Evidence]) -> Classification:
+        if lang not in ("en", "fr", "und"):
+            # Other languages: best effort, always below the threshold so that a person reads it.
+            confidence = min(confidence, self.review_threshold - 0.01)
         return Classification(
-            Intent(primary),
-            tuple(Intent(label) for label in ordered),
+            Intent(labels[0]),
+            tuple(Intent(label) for label in labels),
             confidence,
             lang,
             needs_review=confidence < self.review_threshold,
             evidence=tuple(sorted({e.pattern for e in evidence if e.weight > 0})),
         )
 
-    def _sentences(self, text: str, candidates: list[str]) -> dict[str, int]:
-        """Where each candidate right is first asked: the first sentence that reads as it."""
-        spans = [(m.start(), m.group()) for m in SENTENCE.finditer(text) if len(m.group().strip()) > 3][:40]
+    @property
+    def tokenizer(self) -> FoldedWords:
+        tokenizer = self.nlp.tokenizer
+        if not isinstance(tokenizer, FoldedWords):
+            raise ModelNotTrainedError("the intent model was built with another tokenizer: run `mailbot train`")
+        return tokenizer
+
+    def _sentences(self, doc: Doc, text: str, candidates: list[str]) -> dict[str, int]:
+        """Where each candidate right is first asked: the first sentence that reads as it.
+        Sentences reuse the mail's tokens; only the text classifier runs again."""
+        offsets: list[int] = doc.user_data["offsets"]
+        # Hard-wrapped lines are joined first (same length, so offsets still match the text).
+        bounds = [(m.start(), m.end()) for m in SENTENCE.finditer(WRAPPED.sub(" ", text))
+                  if len(m.group().strip()) > 3][:40]
+        words = [token.text for token in doc[: len(offsets)]]
+        spans, index = [], 0
+        for start, end in bounds:
+            first = index
+            while index < len(offsets) and offsets[index] < end:
+                index += 1
+            if index > first:
+                spans.append((start, self.tokenizer.words(words[first:index])))
+        textcat = self.nlp.get_pipe("textcat_multilabel")
         found: dict[str, int] = {}
-        for (start, _), doc in zip(spans, self.nlp.pipe(with_stems(s) for _, s in spans), strict=True):
-            top = max(doc.cats, key=doc.cats.__getitem__)
-            if top in candidates and top not in found and doc.cats[top] >= SENTENCE_HIT:
+        for (start, _), sentence in zip(spans, textcat.pipe(s for _, s in spans), strict=True):  # type: ignore[attr-defined]
+            top = max(sentence.cats, key=sentence.cats.__getitem__)
+            if top in candidates and top not in found and sentence.cats[top] >= SENTENCE_HIT:
                 found[top] = start
         return found
 
-    def _order(self, active: list[str], evidence: list, sentence_at: dict[str, int],
+    def _order(self, active: list[str], evidence: list[Evidence], sentence_at: dict[str, int],
                scores: dict[str, float]) -> list[str]:
         """Intents in the order asked: first rule match or first sentence, whichever is earlier."""
         if len(active) == 1:

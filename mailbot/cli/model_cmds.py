@@ -79,8 +79,8 @@ def cmd_evaluate(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_train(args: argparse.Namespace, settings: Settings) -> int:
     project = Path(args.project)
     command = [sys.executable, "-m", "spacy", "project", "run", "all", str(project)]
-    if args.config:
-        command += ["--vars.config", args.config]
+    if args.training_config:
+        command += ["--vars.config", args.training_config]
     if args.force:
         command.append("--force")
     return subprocess.run(command, check=False).returncode  # noqa: S603 - our own interpreter
@@ -99,6 +99,6 @@ def register(commands: Any) -> None:
     evaluate_cmd.set_defaults(func=cmd_evaluate)
     train = commands.add_parser("train", help="rebuild the model from intents/ (the spaCy project workflow)")
     train.add_argument("--project", default=str(INTENTS_DIR))
-    train.add_argument("--config", help="configs/<name> to use, e.g. tiny.cfg")
+    train.add_argument("--training-config", help="configs/<name> to use, e.g. tiny.cfg")
     train.add_argument("--force", action="store_true", help="rerun steps even if their inputs did not change")
     train.set_defaults(func=cmd_train)

@@ -106,7 +106,7 @@ class Sender:
 
     def drain(self) -> int:
         """Send everything due now; returns how many were delivered."""
-        sent, tried = 0, set()
+        sent, tried = 0, set[int]()
         while (outcome := self.send_one(skip=tried)) is not None:
             sent += outcome
         return sent

@@ -19,12 +19,19 @@ QUOTE_OPENERS = [
         r"^\s*le\b.{0,200}\ba\s+[ée]crit\s*:\s*$",  # Gmail/Thunderbird, French
         r"^\s*-{2,}\s*original message\s*-{2,}\s*$",
         r"^\s*-{2,}\s*message d'origine\s*-{2,}\s*$",
-        r"^\s*-{2,}\s*(forwarded message|message transf[ée]r[ée])\s*-{2,}\s*$",
-        r"^\s*begin forwarded message\s*:\s*$",
-        r"^\s*d[ée]but du message (r[ée]exp[ée]di[ée]|transf[ée]r[ée])\s*:\s*$",
         r"^_{10,}\s*$",  # Outlook's separator line
     )
 ]
+# A forward carries the request itself: its text is kept, its header lines are not.
+FORWARD_OPENERS = [
+    re.compile(p, re.IGNORECASE)
+    for p in (
+        r"^\s*-{2,}\s*(forwarded message|message transf[ée]r[ée])\s*-{2,}\s*$",
+        r"^\s*begin forwarded message\s*:\s*$",
+        r"^\s*d[ée]but du message (r[ée]exp[ée]di[ée]|transf[ée]r[ée])\s*:\s*$",
+    )
+]
+HEADER_LINE = re.compile(r"^\s*\*?(from|de|date|sent|envoy[ée]|subject|objet|to|[àa]|cc|reply-to)\s*:", re.I)
 # Outlook header blocks: "From: … / Sent: …" and "De : … / Envoyé : …".
 OUTLOOK_FROM = re.compile(r"^\s*\*?(from|de)\s*:\s*\S", re.IGNORECASE)
 OUTLOOK_NEXT = re.compile(
@@ -88,6 +95,13 @@ def strip_quoted(text: str) -> str:
         stripped = line.strip()
         if stripped.startswith(">"):
             continue
+        if any(p.match(stripped) for p in FORWARD_OPENERS):
+            rest = lines[index + 1 :]
+            while rest and (HEADER_LINE.match(rest[0]) or not rest[0].strip()):
+                rest = rest[1:]
+            kept.append("")
+            kept.append(strip_quoted("\n".join(rest)))
+            break
         if any(p.match(stripped) for p in QUOTE_OPENERS) or _is_outlook_block(lines, index):
             break
         if WRAPPED_ATTRIBUTION_END.search(stripped):

@@ -91,3 +91,14 @@ def render(
     html_name = _find(env, intent, step, lang, "html.j2")
     html = env.get_template(html_name).render(full) if html_name else None
     return Rendered(subject=first[len("Subject:"):].strip(), text=body.lstrip("\n"), html=html)
+
+
+def render_page(name: str, lang: str, context: dict[str, Any], *, root: str | None = None) -> str:
+    """A web page from `templates/web/<name>.<lang>.html.j2` (English when missing)."""
+    env = environment(root or str(TEMPLATES))
+    lang = lang if lang in LANGS else "en"
+    try:
+        template = env.get_template(f"web/{name}.{lang}.html.j2")
+    except TemplateNotFound:
+        template = env.get_template(f"web/{name}.en.html.j2")
+    return template.render({**context, "lang": lang})

@@ -49,7 +49,7 @@ def test_quick_start_on_embedded_defaults(tmp_path: Path) -> None:
     subjects = sorted(str(m["Subject"]) for m in replies)
     assert len(replies) == 2 and all("WCU-" in s for s in subjects)  # acknowledgement + confirmation
     status = json.loads(mailbot("status", "--json", cwd=tmp_path).stdout)
-    assert STATUS_KEYS <= status.keys() and status["cases_by_state"] == {"awaiting_identity": 1}
+    assert status.keys() >= STATUS_KEYS and status["cases_by_state"] == {"awaiting_identity": 1}
     cases = json.loads(mailbot("cases", "--json", cwd=tmp_path).stdout)
     detail = json.loads(mailbot("case", cases[0]["ref"], "--json", cwd=tmp_path).stdout)
     assert detail["intent"] == "access" and detail["timeline"]
@@ -65,7 +65,7 @@ def test_inspect_json_contract_and_no_side_effects(tmp_path: Path) -> None:
                for r in rows}
     for entry in corpus.manifest():
         row = by_file[entry["file"]]
-        assert INSPECT_KEYS <= row.keys()
+        assert row.keys() >= INSPECT_KEYS
         assert row["kind"] in {"request", "bounce", "autoreply", "list", "other", "error"}
         if entry["kind"] in {"bounce", "autoreply", "list"}:
             assert row["kind"] in {"bounce", "autoreply", "list"} and row["would_reply"] is False
@@ -125,9 +125,9 @@ def test_daemon_smtp_intake_http_and_graceful_stop(tmp_path: Path) -> None:
         while not (outbox.exists() and list(mailbox.Maildir(str(outbox), create=False))):
             assert time.monotonic() < deadline, "no reply written"
             time.sleep(0.1)
-        with urllib.request.urlopen(f"http://127.0.0.1:{web_port}/api/status", timeout=5) as response:  # noqa: S310
+        with urllib.request.urlopen(f"http://127.0.0.1:{web_port}/api/status", timeout=5) as response:
             assert json.loads(response.read())["inbound_total"] == 1
-        with urllib.request.urlopen(f"http://127.0.0.1:{web_port}/metrics", timeout=5) as response:  # noqa: S310
+        with urllib.request.urlopen(f"http://127.0.0.1:{web_port}/metrics", timeout=5) as response:
             assert b"mailbot_inbound_pending" in response.read()
     finally:
         daemon.send_signal(signal.SIGTERM)

@@ -24,7 +24,7 @@ MAILS = 300
 
 
 @pytest.mark.slow
-def test_sigkill_at_random_moments_loses_and_doubles_nothing(make_runtime, dovecot: Dovecot, sink: SmtpSink,  # noqa: ANN001
+def test_sigkill_at_random_moments_loses_and_doubles_nothing(make_runtime, dovecot: Dovecot, sink: SmtpSink,
                                                                tmp_path: Path, db_url: str) -> None:
     rt: Runtime = make_runtime(sink=sink, dovecot=dovecot)  # migrated database, demo directory
     append(dovecot, mixed_mails(MAILS))

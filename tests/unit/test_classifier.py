@@ -1,0 +1,118 @@
+"""The intent model on tricky mail, in both languages. Labels are the shared enum."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from mailbot.classify.labels import LABELS, RISKY, Intent
+from mailbot.classify.model import Classifier, prepare
+from tests.support import corpus
+
+
+def classify(classifier: Classifier, subject: str, body: str):  # noqa: ANN201
+    return classifier.classify(*prepare(subject, body))
+
+
+def test_model_labels_are_the_enum(classifier: Classifier) -> None:
+    component = classifier.nlp.get_pipe("textcat_multilabel")
+    assert set(component.labels) == set(LABELS)
+
+
+@pytest.mark.parametrize(("subject", "body", "intent"), [
+    ("", "Please delete my account and all the personal data you hold about me.", "delete"),
+    ("", "Merci de supprimer mon compte ainsi que toutes mes données personnelles.", "delete"),
+    ("Unsubscribe", "Take me off your mailing list please", "unsubscribe"),
+    ("STOP", "", "unsubscribe"),
+    ("", "Désinscrivez-moi de votre newsletter svp", "unsubscribe"),
+    ("Subject access request", "Under Article 15 GDPR, please send me a copy of my personal data.", "access"),
+    ("", "Je souhaite exercer mon droit d'accès et obtenir la copie de mes données (article 15 du RGPD).", "access"),
+    ("", "Please send my data in a machine-readable format so I can move it to another provider.", "portability"),
+    ("", "Mon adresse a changé, merci de mettre à jour mon profil : 12 rue des Manguiers, Dakar.", "rectify"),
+    ("", "I object to the use of my location data for targeted advertising and profiling.", "object"),
+    ("", "Je conteste l'exactitude de mes données : merci d'en limiter le traitement le temps de vérifier.", "restrict"),
+    ("HELP", "My account was hacked, someone made transfers I did not make!", "security"),
+    ("", "Mon compte a été piraté, il y a des retraits que je n'ai pas faits", "security"),
+])
+def test_clear_requests(classifier: Classifier, subject: str, body: str, intent: str) -> None:
+    assert classify(classifier, subject, body).intent.value == intent
+
+
+@pytest.mark.parametrize(("subject", "body"), [
+    ("Duplicate payment", "Hi, please delete the duplicate payment of 5000 XOF from yesterday."),
+    ("Old card", "How do I remove my old card from the app?"),
+    ("", "I can't access the app since the update, it crashes at login."),
+    ("", "Je n'arrive pas à accéder à mon compte depuis la mise à jour."),
+    ("", "Unsubscribe from SMS alerts? How do I do that in the settings?"),
+    ("Update", "When will you update the app for Android 15?"),
+    ("", "Supprimez le paiement en double s'il vous plaît, j'ai été débité deux fois."),
+    ("Partnership", "We are a payment aggregator in Lomé and would like to discuss a partnership."),
+])
+def test_hard_negatives_are_not_risky_rights(classifier: Classifier, subject: str, body: str) -> None:
+    result = classify(classifier, subject, body)
+    assert not (result.intent in RISKY and not result.needs_review), result
+
+
+def test_negation(classifier: Classifier) -> None:
+    result = classify(classifier, "", "I don't want to delete my account, just change my e-mail address to "
+                                      "kofi.new@example.com.")
+    assert result.intent is Intent.RECTIFY
+    result = classify(classifier, "", "Ne supprimez pas mon compte, je veux juste ne plus recevoir vos pubs.")
+    assert result.intent is Intent.UNSUBSCRIBE
+
+
+def test_multi_intent_keeps_the_order_asked(classifier: Classifier) -> None:
+    result = classify(classifier, "Two requests", "First, please send me a copy of all the personal data you "
+                      "hold about me. Then delete my account and erase everything.")
+    assert result.intent is Intent.ACCESS and Intent.DELETE in result.intents
+
+
+def test_unsubscribe_is_never_read_as_delete(classifier: Classifier) -> None:
+    for body in ("Stop sending me your newsletters, I don't want them anymore.",
+                 "Arrêtez de m'envoyer vos mails publicitaires svp", "unsubscribe", "STOP PUB"):
+        assert classify(classifier, "", body).intent is not Intent.DELETE
+
+
+@pytest.mark.parametrize(("subject", "body"), [
+    ("", ""), ("Supprimer mon compte", ""), ("", "\x00\x01\x02 ÿþ garbage \ufffd" * 50),
+    ("", "lorem ipsum " * 9000), ("Accès", "<html><body><p>Je veux une copie de mes données</p></body></html>"),
+])
+def test_degenerate_input_never_raises(classifier: Classifier, subject: str, body: str) -> None:
+    result = classify(classifier, subject, body)
+    assert result.intent.value in LABELS and 0.0 <= result.confidence <= 1.0
+    assert result.intents[0] is result.intent
+
+
+def test_empty_mail_goes_to_review(classifier: Classifier) -> None:
+    assert classify(classifier, "", "").needs_review
+
+
+def test_subject_only_and_html_only(classifier: Classifier) -> None:
+    assert classify(classifier, "Delete my account", "").intent is Intent.DELETE
+    html = "<html><body><p>Bonjour,</p><p>je veux une copie de toutes mes donn&eacute;es personnelles.</p></body></html>"
+    assert classify(classifier, "", html).intent is Intent.ACCESS
+
+
+def test_other_languages_go_to_review(classifier: Classifier) -> None:
+    result = classify(classifier, "", "Hola, quiero que borren mi cuenta y todos mis datos personales, por favor.")
+    assert result.lang == "es" and result.needs_review
+
+
+@pytest.mark.parametrize("entry", corpus.entries("requests"), ids=lambda e: e["file"])
+def test_corpus_requests(classifier: Classifier, entry: dict) -> None:
+    from mailbot.mail.parse import parse_mail
+
+    mail = parse_mail(corpus.raw(entry))
+    result = classifier.classify(mail.subject, mail.text, lang=mail.lang)
+    if Path(entry["file"]).name.startswith("multi_access_delete"):
+        # Its subject says "copy, then deletion" and its body a numbered list: both must be found.
+        assert {Intent.ACCESS, Intent.DELETE} <= set(result.intents), result
+    else:
+        assert result.intent.value == entry["intent"], (result, entry["notes"])
+
+
+def test_results_serialise(classifier: Classifier) -> None:
+    data = classify(classifier, "STOP", "").as_json()
+    assert json.loads(json.dumps(data)) == data and set(data) == {"intent", "intents", "confidence", "lang"}
