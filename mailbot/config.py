@@ -106,7 +106,7 @@ class WebSettings(Section):
 
 
 class OutboxSettings(Section):
-    maildir: str = "var/outbox"
+    maildir: str = "outbox"  # relative to var_dir
     max_attempts: int = Field(8, ge=1)
     backoff_base: float = Field(30.0, ge=0)
     backoff_max: float = Field(3600.0, ge=0)

@@ -7,7 +7,7 @@ import json
 import logging
 import os
 import secrets
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -105,8 +105,6 @@ def report(action: Action, ctx: CaseContext) -> None:
         result = {k: v for k, v in action.result.items() if k in {
             "summary", "download_url", "download_expires_at", "purposes", "fields"}}
         if isinstance(result.get("download_expires_at"), str):
-            from datetime import date
-
             result["download_expires_at"] = date.fromisoformat(result["download_expires_at"][:10])
         queue_reply(case, "executed", intent=intent, session=ctx.session, settings=ctx.settings,
                     now=ctx.now, to=case.registered_email or case.requester_email,

@@ -25,7 +25,7 @@ from mailbot.cases.outbox import queue_reply
 from mailbot.cases.policy import POLICIES, purposes
 from mailbot.cases.states import ActionKind, ActionState, CaseState, Priority
 from mailbot.classify.labels import RISKY, Classification, Intent
-from mailbot.mail.parse import ParsedMail
+from mailbot.mail.parse import ParsedMail, parse_mail
 
 log = logging.getLogger("mailbot.case")
 S = CaseState
@@ -142,7 +142,11 @@ def on_security(case: Case, inbound: InboundMail, ctx: CaseContext) -> None:
     queue_reply(case, "security_alert", intent="internal", session=session, settings=ctx.settings,
                 now=now, to=ctx.settings.org.security_email, internal=True, lang="en",
                 extra={"result": {"summary": f"72-hour deadline (GDPR Art. 33): {clock.deadline_at:%Y-%m-%d %H:%M} UTC"}})
-    _propose(case, ctx, kinds=(ActionKind.LOCK_ACCOUNT,))
+    account = ctx.directory.find(case.requester_email)
+    if account is not None:
+        # Staff decide whether to lock: a spoofed report must not lock someone out by itself.
+        case.account_id = account.id
+        _propose(case, ctx, kinds=(ActionKind.LOCK_ACCOUNT,))
 
 
 def on_sender_proof(case: Case, mail: ParsedMail, inbound: InboundMail, ctx: CaseContext) -> None:
@@ -301,7 +305,5 @@ def _propose(case: Case, ctx: CaseContext, *, kinds: tuple[ActionKind, ...] | No
 
 
 def _case_text(case: Case, session: Session) -> str:
-    from mailbot.mail.parse import parse_mail
-
     inbound = session.scalar(select(InboundMail).where(InboundMail.case_id == case.id).limit(1))
     return parse_mail(inbound.raw).text if inbound is not None else ""

@@ -63,16 +63,10 @@ def issue(case: Case, email: str, *, session: Session, now: datetime, ttl_days: 
 def _usable(verification: Verification, now: datetime, max_tries: int) -> None:
     if verification.used_at is not None:
         raise TokenError("this confirmation link was already used or replaced", reason="used")
-    if _aware(verification.expires_at) <= now:
+    if verification.expires_at <= now:
         raise TokenError("this confirmation link has expired", reason="expired")
     if verification.tries >= max_tries:
         raise TokenError("too many attempts with this confirmation", reason="tries")
-
-
-def _aware(value: datetime) -> datetime:
-    from datetime import UTC
-
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def lookup_token(token: str, *, session: Session, now: datetime, max_tries: int) -> Verification:

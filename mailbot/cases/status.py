@@ -40,7 +40,4 @@ def status(*, session: Session, now: datetime) -> dict[str, Any]:
 def _age(value: datetime | None, now: datetime) -> float | None:
     if value is None:
         return None
-    from datetime import UTC
-
-    value = value if value.tzinfo else value.replace(tzinfo=UTC)
     return round((now - value).total_seconds(), 1)

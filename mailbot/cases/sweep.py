@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
+from pathlib import Path
 
 from sqlalchemy import delete, select
 
@@ -11,7 +12,7 @@ from mailbot.cases import identity
 from mailbot.cases.context import CaseContext
 from mailbot.cases.db import rowcount
 from mailbot.cases.lifecycle import move, record
-from mailbot.cases.models import Case, InboundMail, InboundStatus, Verification
+from mailbot.cases.models import Case, Download, InboundMail, InboundStatus, Verification
 from mailbot.cases.outbox import queue_reply
 from mailbot.cases.states import OPEN, TERMINAL, CaseState
 
@@ -19,18 +20,12 @@ log = logging.getLogger("mailbot.sweep")
 S = CaseState
 
 
-def _aware(value):  # type: ignore[no-untyped-def]
-    from datetime import UTC
-
-    return value if value is None or value.tzinfo else value.replace(tzinfo=UTC)
-
-
 def identity_reminders_and_expiry(ctx: CaseContext) -> int:
     """Remind after N days (with a fresh link), expire after M days; returns cases touched."""
     cfg, now, touched = ctx.settings.cases, ctx.now, 0
     waiting = ctx.session.scalars(select(Case).where(Case.state == S.AWAITING_IDENTITY.value))
     for case in waiting:
-        since = _aware(case.paused_since) or _aware(case.received_at)
+        since = case.paused_since or case.received_at
         if now - since >= timedelta(days=cfg.expire_after_days):
             move(case, S.EXPIRED, session=ctx.session, actor="sweeper", now=now,
                  reason=f"identity not confirmed within {cfg.expire_after_days} days")
@@ -96,6 +91,10 @@ def retention(ctx: CaseContext) -> int:
         )
     )
     ctx.session.execute(delete(Verification).where(Verification.expires_at < cutoff))
+    for download in ctx.session.scalars(select(Download).where(Download.expires_at < ctx.now)):
+        # Access packages hold the very data we protect: gone as soon as the link is.
+        Path(download.path).unlink(missing_ok=True)
+        ctx.session.delete(download)
     purged = len(old_cases) + rowcount(result)
     if purged:
         log.info("retention purged %d cases and mails older than %s", purged, cutoff.date())

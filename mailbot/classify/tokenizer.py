@@ -19,6 +19,7 @@ from spacy.vocab import Vocab
 TOKEN = re.compile(r"[^\W_]+|[^\w\s]")
 STEM_FROM = 6
 STEM_LENGTH = 5
+EMPTY = "_empty"
 
 
 def stems(words: Sequence[str]) -> list[str]:
@@ -32,13 +33,14 @@ class FoldedWords:
     def __call__(self, text: str) -> Doc:
         matches = list(TOKEN.finditer(text))
         words = [m.group() for m in matches]
-        doc = Doc(self.vocab, words=words + stems(words))
+        # The bag-of-words layer cannot take an empty document: an empty mail gets a marker.
+        doc = Doc(self.vocab, words=words + stems(words) if words else [EMPTY])
         doc.user_data["offsets"] = [m.start() for m in matches]
         return doc
 
     def words(self, words: Sequence[str]) -> Doc:
         """A document of already-split words (a sentence of a mail), stems added."""
-        return Doc(self.vocab, words=list(words) + stems(words))
+        return Doc(self.vocab, words=list(words) + stems(words) if words else [EMPTY])
 
     # spaCy serialises the tokenizer with the pipeline; there is no state to keep.
     def to_bytes(self, **_kwargs: object) -> bytes:

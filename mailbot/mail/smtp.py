@@ -92,8 +92,7 @@ class SmtpTransport:
 def make_transport(smtp: SmtpSettings, outbox: OutboxSettings, var_dir: str) -> Transport:
     if smtp.host:
         return SmtpTransport(smtp)
-    path = Path(outbox.maildir)
-    return MaildirTransport(path if path.is_absolute() or str(path).startswith(var_dir) else Path(var_dir) / path)
+    return MaildirTransport(Path(var_dir) / outbox.maildir)  # an absolute maildir wins
 
 
 class Sender:

@@ -12,7 +12,7 @@ from mailbot.classify.model import Classifier, prepare
 from tests.support import corpus
 
 
-def classify(classifier: Classifier, subject: str, body: str):  # noqa: ANN201
+def classify(classifier: Classifier, subject: str, body: str):
     return classifier.classify(*prepare(subject, body))
 
 

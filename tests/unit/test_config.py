@@ -16,7 +16,7 @@ def test_no_config_is_the_embedded_default() -> None:
     assert (settings.intake.host, settings.intake.port) == ("127.0.0.1", 2525)
     assert (settings.web.host, settings.web.port) == ("127.0.0.1", 8000)
     assert settings.smtp.host is None and settings.imap.host is None
-    assert settings.outbox.maildir == "var/outbox"
+    assert settings.outbox.maildir == "outbox" and settings.var_dir == "var"
     assert settings.intake_recipients == ("info@wecashup.com",)
 
 
