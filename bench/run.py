@@ -30,6 +30,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+import logging  # noqa: E402
+
 import mailparser  # noqa: E402
 from imapclient import IMAPClient  # noqa: E402
 
@@ -114,6 +116,7 @@ def main() -> None:
     parser.add_argument("--latency-mails", type=int, default=60)
     parser.add_argument("--database-url", help="default: a fresh SQLite file")
     args = parser.parse_args()
+    logging.getLogger("mailparser").setLevel(logging.ERROR)  # it logs every unhandled part
     work = Path(tempfile.mkdtemp(prefix="mailbot-bench-"))
     os.chmod(work, 0o755)
     server, sink = Dovecot(work / "dovecot"), SmtpSink()
@@ -142,7 +145,7 @@ def main() -> None:
             "floor_fetch_parse_per_second": round(floor_rate, 1),
             "run_once_seconds": round(seconds, 1), "run_once_mails_per_second": round(e2e_rate, 1),
             "ratio_to_floor": round(e2e_rate / floor_rate, 3),
-            "replies_sent": status["outbox_pending"] == 0 and len(sink.parsed),
+            "replies_in_sink": len(sink.handler.messages), "outbox_pending": status["outbox_pending"],
             "cases_by_state": status["cases_by_state"],
             "latency_p50_seconds": round(statistics.median(latencies), 3),
             "latency_p95_seconds": round(statistics.quantiles(latencies, n=20)[18], 3),
@@ -165,7 +168,7 @@ def latency(env: dict[str, str], server: Dovecot, sink: SmtpSink, count: int) ->
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         time.sleep(5)  # model load and first sync
-        seen = len(sink.parsed)
+        seen = len(sink.handler.messages)
         waits = []
         for i in range(count):
             raw = make_mail("Unsubscribe", "Please unsubscribe me from your newsletter.",
@@ -173,10 +176,10 @@ def latency(env: dict[str, str], server: Dovecot, sink: SmtpSink, count: int) ->
             append(server, [raw])
             sent = time.perf_counter()
             deadline = sent + 30
-            while len(sink.parsed) <= seen and time.perf_counter() < deadline:
+            while len(sink.handler.messages) <= seen and time.perf_counter() < deadline:
                 time.sleep(0.005)
             waits.append(time.perf_counter() - sent)
-            seen = len(sink.parsed)
+            seen = len(sink.handler.messages)
             time.sleep(0.2)
         return waits
     finally:

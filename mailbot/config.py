@@ -116,6 +116,9 @@ class OutboxSettings(Section):
 class ClassifySettings(Section):
     model_path: str = "intents/training/model-best"
     review_threshold: float = Field(0.6, ge=0, le=1)
+    # Access, portability, rectification, erasure and restriction act on someone's data:
+    # a person reads any such mail the model is less sure of than this.
+    risky_review_threshold: float = Field(0.8, ge=0, le=1)
 
 
 class CasesSettings(Section):
@@ -140,6 +143,12 @@ class DirectorySettings(Section):
     )
 
 
+class PipelineSettings(Section):
+    """Worker processes for the pipeline; each takes a share of the senders (and loads the model)."""
+
+    workers: int = Field(1, ge=1, le=32)
+
+
 class LogSettings(Section):
     level: str = "INFO"
 
@@ -156,6 +165,7 @@ class Settings(Section):
     classify: ClassifySettings = ClassifySettings()
     cases: CasesSettings = CasesSettings()
     directory: DirectorySettings = DirectorySettings()
+    pipeline: PipelineSettings = PipelineSettings()
     log: LogSettings = LogSettings()
 
     @property

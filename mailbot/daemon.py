@@ -19,6 +19,7 @@ from mailbot.mail.imap import ImapWatcher
 from mailbot.mail.smtp import Sender, make_transport
 from mailbot.pipeline import Pipeline
 from mailbot.runtime import Runtime
+from mailbot.workers import WorkerPool
 
 log = logging.getLogger("mailbot.daemon")
 
@@ -31,15 +32,23 @@ class Daemon:
         self.mail_waiting = threading.Event()
         self.replies_waiting = threading.Event()
         self.pipeline = Pipeline(settings, runtime.factory, runtime.classifier, runtime.directory,
-                                 runtime.executor, runtime.clock, skip_locked=runtime.is_postgres)
+                                 runtime.executor, runtime.clock, skip_locked=runtime.is_postgres,
+                                 share=(0, settings.pipeline.workers))
         transport = make_transport(settings.smtp, settings.outbox, settings.var_dir)
         self.sender = Sender(runtime.factory, transport, settings=settings.outbox,
                              envelope_from=settings.org.address, clock=runtime.clock,
                              skip_locked=runtime.is_postgres)
+        self.pool: WorkerPool | None = None
         self.watcher = (
-            ImapWatcher(settings.imap, runtime.factory, clock=runtime.clock, on_stored=self.mail_waiting.set)
+            ImapWatcher(settings.imap, runtime.factory, clock=runtime.clock, on_stored=self.mail_stored)
             if settings.imap.host else None
         )
+
+    def mail_stored(self) -> None:
+        """Intake committed new mail: wake the pipeline thread and the worker processes."""
+        self.mail_waiting.set()
+        if self.pool is not None:
+            self.pool.notify()
 
     # -- one pass -------------------------------------------------------------------------------
     def sweep_once(self) -> int:
@@ -55,7 +64,12 @@ class Daemon:
 
         def drain() -> None:
             nonlocal processed
+            pool = WorkerPool(self.runtime.settings, once=True) if self.runtime.settings.pipeline.workers > 1 else None
+            if pool is not None:
+                pool.start()
             processed += self.pipeline.drain(progress=progress)
+            if pool is not None and not pool.join(timeout=24 * 3600):
+                log.error("a pipeline worker failed; its mail stays pending for the next run")
 
         fetched = self.watcher.once(between=drain) if self.watcher else 0
         if not self.watcher:
@@ -84,7 +98,7 @@ class Daemon:
 
             handler = IntakeHandler(rt.factory, recipients=settings.intake_recipients,
                                     max_size=settings.intake.max_size, clock=rt.clock,
-                                    on_stored=self.mail_waiting.set)
+                                    on_stored=self.mail_stored)
             controller = IntakeController(handler, settings.intake)
             controller.start()
             log.info("SMTP intake listening on %s:%s", settings.intake.host, settings.intake.port)
@@ -92,24 +106,32 @@ class Daemon:
         if settings.web.enabled:
             server = self._web_server()
             threads.append(threading.Thread(target=server.run, name="web"))
+        if settings.pipeline.workers > 1:
+            self.pool = WorkerPool(settings, once=False)
+            self.pool.start()
         for thread in threads:
             thread.start()
-        log.info("mailbot running (database %s)", rt.engine.dialect.name)
+        log.info("mailbot running (database %s, %d pipeline workers)", rt.engine.dialect.name,
+                 settings.pipeline.workers)
         try:
             while not self.stop.wait(1.0):
-                if not all(t.is_alive() for t in threads):
-                    log.error("a worker thread died; stopping")
+                if not all(t.is_alive() for t in threads) or (self.pool is not None and not self.pool.alive()):
+                    log.error("a worker died; stopping")
                     self.stop.set()
         finally:
             self.stop.set()
             self.mail_waiting.set()
             self.replies_waiting.set()
+            if self.pool is not None:
+                self.pool.stop()
             if controller is not None:
                 controller.stop()
             if server is not None:
                 server.should_exit = True
             for thread in threads:
                 thread.join(timeout=30)
+            if self.pool is not None:
+                self.pool.join(timeout=30)
             self.sender.close()
             log.info("mailbot stopped")
 

@@ -7,10 +7,10 @@ A mail that raises is rolled back and shunted with its traceback, never lost;
 from __future__ import annotations
 
 import logging
-import threading
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
@@ -32,6 +32,12 @@ from mailbot.mail.screen import ScreenContext, Verdict, screen
 log = logging.getLogger("mailbot.pipeline")
 
 
+class Stop(Protocol):
+    """A threading or multiprocessing Event."""
+
+    def is_set(self) -> bool: ...
+
+
 @dataclass
 class Pipeline:
     settings: Settings
@@ -41,20 +47,22 @@ class Pipeline:
     executor: Executor
     clock: Clock
     skip_locked: bool = False
+    share: tuple[int, int] = (0, 1)  # this worker's share of the senders: (index, workers)
 
     def context(self, session: Session) -> CaseContext:
         return CaseContext(session=session, settings=self.settings, now=self.clock(),
                            directory=self.directory, executor=self.executor)
 
     def pending_ids(self, limit: int = 500) -> list[int]:
+        query = select(InboundMail.id).where(InboundMail.status == InboundStatus.PENDING)
+        index, workers = self.share
+        if workers > 1:
+            query = query.where(InboundMail.partition % workers == index)
         with self.factory() as session:
-            return list(session.scalars(
-                select(InboundMail.id).where(InboundMail.status == InboundStatus.PENDING)
-                .order_by(InboundMail.id).limit(limit)
-            ))
+            return list(session.scalars(query.order_by(InboundMail.id).limit(limit)))
 
     def drain(self, *, progress: Callable[[int], None] | None = None,
-              stop: threading.Event | None = None) -> int:
+              stop: Stop | None = None) -> int:
         """Process every pending mail (until `stop` is set); returns how many were handled."""
         done = 0
         while ids := self.pending_ids():

@@ -42,7 +42,7 @@ class Runtime:
     @cached_property
     def classifier(self) -> Classifier:
         cfg = self.settings.classify
-        return load_classifier(cfg.model_path, cfg.review_threshold)
+        return load_classifier(cfg.model_path, cfg.review_threshold, cfg.risky_review_threshold)
 
     @cached_property
     def directory(self) -> Directory:

@@ -63,7 +63,7 @@ def clock() -> FakeClock:
 
 @pytest.fixture(scope="session")
 def classifier() -> Classifier:
-    return load_classifier(str(MODEL), 0.6)
+    return load_classifier(str(MODEL), 0.6, 0.8)
 
 
 @pytest.fixture

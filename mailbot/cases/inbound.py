@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import zlib
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -15,6 +16,8 @@ from mailbot.cases.models import InboundMail, InboundStatus
 
 HEADER_END = re.compile(rb"\r?\n\r?\n")
 MESSAGE_ID = re.compile(rb"^message-id:[ \t]*(<[^>\r\n]{1,900}>)", re.IGNORECASE | re.MULTILINE)
+FROM = re.compile(rb"^from:[^\r\n]*?([\w.+'-]+@[\w.-]+)", re.IGNORECASE | re.MULTILINE)
+PARTITIONS = 1024
 
 
 @dataclass(frozen=True)
@@ -24,12 +27,21 @@ class ImapOrigin:
     uid: int
 
 
+def _head(raw: bytes) -> bytes:
+    match = HEADER_END.search(raw)
+    return raw[: match.start()] if match else raw[:65536]
+
+
 def quick_message_id(raw: bytes) -> str:
     """The top-level Message-ID, read from the header block without a full parse."""
-    match = HEADER_END.search(raw)
-    head = raw[: match.start()] if match else raw[:65536]
-    found = MESSAGE_ID.search(head)
+    found = MESSAGE_ID.search(_head(raw))
     return found.group(1).decode("ascii", "replace") if found else ""
+
+
+def partition_of(raw: bytes) -> int:
+    """A stable number for the sender (0 when there is none), read without a full parse."""
+    found = FROM.search(_head(raw))
+    return zlib.crc32(found.group(1).lower()) % PARTITIONS if found else 0
 
 
 def store_inbound(
@@ -75,6 +87,7 @@ def store_inbound(
         imap_uidvalidity=imap.uidvalidity if imap else None,
         imap_uid=imap.uid if imap else None,
         imap_done=imap is None,
+        partition=partition_of(raw),
         status=InboundStatus.PENDING,
     )
     try:

@@ -77,6 +77,9 @@ class InboundMail(Base):
     imap_uidvalidity: Mapped[int | None] = mapped_column(BigInteger)
     imap_uid: Mapped[int | None] = mapped_column(BigInteger)
     imap_done: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Which pipeline worker handles the mail: a hash of the sender, so one person's mail
+    # is always handled in order by the same worker.
+    partition: Mapped[int] = mapped_column(Integer, default=0)
     status: Mapped[str] = mapped_column(String(16), default=InboundStatus.PENDING)
     kind: Mapped[str | None] = mapped_column(String(16))
     screen_rule: Mapped[str | None] = mapped_column(String(64))

@@ -52,7 +52,7 @@ def evaluate(classifier: Classifier, records: list[dict[str, Any]]) -> dict[str,
         for r, c in zip(records, results, strict=True)
         if r["label"] == "other" and c.intent.value in risky
     ]
-    threshold = classifier.review_threshold
+    threshold = classifier.risky_review_threshold
     metrics: dict[str, Any] = {
         "overall": scores(gold, predicted),
         "by_language": {
@@ -67,7 +67,8 @@ def evaluate(classifier: Classifier, records: list[dict[str, Any]]) -> dict[str,
         # Pure unsubscribe requests read as erasure (a mail asking both may lead with either).
         "unsubscribe_as_delete": sum(1 for r, p in zip(records, predicted, strict=True)
                                      if r["label"] == "unsubscribe" and p == "delete" and "delete" not in r["intents"]),
-        "review_threshold": threshold,
+        "review_threshold": classifier.review_threshold,
+        "risky_review_threshold": threshold,
         "sent_to_review": sum(1 for c in results if c.needs_review),
         "calibration": _calibration(gold, results),
         "multi_intent_exact": _multi(records, results),

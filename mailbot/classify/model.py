@@ -5,10 +5,11 @@ Loaded once per process (`load_classifier` caches by path); `classify_many` work
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -16,7 +17,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from mailbot.classify.labels import Classification, Intent
+from mailbot.classify.labels import RISKY, Classification, Intent
 from mailbot.classify.lang import detect_language, warm_up
 from mailbot.classify.rules import Evidence, Rules, adjustments, fold
 from mailbot.classify.tokenizer import FoldedWords
@@ -30,7 +31,10 @@ WRAPPED = re.compile(r"(?<=[^\n.!?:;])\n(?=[^\n\d•*-])")
 PATTERNS = Path(__file__).resolve().parents[2] / "intents" / "patterns"
 
 
-def _logit(p: float) -> float:
+CALIBRATION_FILE = "calibration.json"
+
+
+def logit(p: float) -> float:
     p = min(max(p, 1e-6), 1 - 1e-6)
     return math.log(p / (1 - p))
 
@@ -57,15 +61,21 @@ class Classifier:
     nlp: Language
     rules: Rules
     review_threshold: float = 0.6
+    risky_review_threshold: float = 0.8
+    calibration: dict[str, dict[str, float]] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, path: str | Path, *, review_threshold: float = 0.6, patterns: Path = PATTERNS) -> Classifier:
+    def load(cls, path: str | Path, *, review_threshold: float = 0.6, risky_review_threshold: float = 0.8,
+             patterns: Path = PATTERNS) -> Classifier:
         path = Path(path)
         if not (path / "meta.json").exists():
             raise ModelNotTrainedError(f"no intent model at {path}: run `mailbot train` (or `make model`)")
         nlp = spacy.load(path)
         warm_up()
-        return cls(nlp=nlp, rules=Rules(nlp, patterns), review_threshold=review_threshold)
+        calibration_file = path / CALIBRATION_FILE
+        calibration = json.loads(calibration_file.read_text()) if calibration_file.exists() else {}
+        return cls(nlp=nlp, rules=Rules(nlp, patterns), review_threshold=review_threshold,
+                   risky_review_threshold=risky_review_threshold, calibration=calibration)
 
     def classify(self, subject: str, body: str, *, lang: str | None = None) -> Classification:
         return self.classify_many([(subject, body)], langs=[lang])[0]
@@ -86,7 +96,7 @@ class Classifier:
         evidence = self.rules.evidence(doc, text)
         adjust = adjustments(evidence)
         scores = {
-            label: _sigmoid(_logit(score) + adjust.get(label, 0.0)) for label, score in doc.cats.items()
+            label: _sigmoid(logit(score) + adjust.get(label, 0.0)) for label, score in doc.cats.items()
         }
         if not text.strip():
             return Classification(Intent.OTHER, (Intent.OTHER,), 0.0, lang, needs_review=True)
@@ -104,17 +114,25 @@ class Classifier:
         return self._result(ordered, scores[ordered[0]], lang, evidence)
 
     def _result(self, labels: list[str], confidence: float, lang: str, evidence: list[Evidence]) -> Classification:
+        mapping = self.calibration.get("other" if labels[0] == Intent.OTHER.value else "right")
+        if mapping:
+            confidence = _sigmoid(mapping["a"] * logit(confidence) + mapping["b"])
+        threshold = self.threshold(Intent(labels[0]))
         if lang not in ("en", "fr", "und"):
             # Other languages: best effort, always below the threshold so that a person reads it.
-            confidence = min(confidence, self.review_threshold - 0.01)
+            confidence = min(confidence, threshold - 0.01)
         return Classification(
             Intent(labels[0]),
             tuple(Intent(label) for label in labels),
             confidence,
             lang,
-            needs_review=confidence < self.review_threshold,
+            needs_review=confidence < threshold,
             evidence=tuple(sorted({e.pattern for e in evidence if e.weight > 0})),
         )
+
+    def threshold(self, intent: Intent) -> float:
+        """The least confidence at which the answer is acted on without a person."""
+        return self.risky_review_threshold if intent in RISKY else self.review_threshold
 
     @property
     def tokenizer(self) -> FoldedWords:
@@ -168,9 +186,9 @@ def prepare(subject: str, body: str) -> tuple[str, str]:
 
 
 @lru_cache(maxsize=2)
-def load_classifier(path: str, review_threshold: float = 0.6) -> Classifier:
+def load_classifier(path: str, review_threshold: float = 0.6, risky_review_threshold: float = 0.8) -> Classifier:
     """The process-wide classifier for `path`, loaded on first use."""
-    return Classifier.load(path, review_threshold=review_threshold)
+    return Classifier.load(path, review_threshold=review_threshold, risky_review_threshold=risky_review_threshold)
 
 
 def classify_records(classifier: Classifier, records: Iterable[dict[str, str]]) -> list[Classification]:

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from mailbot.cases import actions, breach
+from mailbot.cases import actions, breach, documents
 from mailbot.cases.models import Action, Case
 from mailbot.cli.common import case_context, emit_json
 from mailbot.config import Settings
@@ -141,6 +141,13 @@ def cmd_breach(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_documents_checked(args: argparse.Namespace, settings: Settings) -> int:
+    with case_context(settings, args) as ctx:
+        removed = documents.documents_checked(args.ref, ctx, outcome=args.outcome)
+        print(f"case {args.ref}: identity check recorded, {removed} attachment(s) deleted")
+    return 0
+
+
 def register(commands: Any) -> None:
     def staff(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
         parser.add_argument("--as", dest="actor", help="who acts (default cli:<login>)")
@@ -175,6 +182,11 @@ def register(commands: Any) -> None:
     extend.add_argument("ref")
     extend.add_argument("--reason", required=True)
     extend.set_defaults(func=cmd_extend)
+    checked = staff(commands.add_parser("documents-checked",
+                                        help="record an identity check and delete the documents sent for it"))
+    checked.add_argument("ref")
+    checked.add_argument("--outcome", required=True, help="what the check concluded")
+    checked.set_defaults(func=cmd_documents_checked)
     brc = staff(commands.add_parser("breach", help="the 72-hour clocks and the breach register"))
     brc.add_argument("decision", choices=("list", "confirmed", "dismissed"))
     brc.add_argument("ref", nargs="?")

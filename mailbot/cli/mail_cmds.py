@@ -99,7 +99,8 @@ def inspect_one(raw: bytes, classifier: Classifier, settings: Settings) -> dict[
 
 
 def cmd_inspect(args: argparse.Namespace, settings: Settings) -> int:
-    classifier = load_classifier(settings.classify.model_path, settings.classify.review_threshold)
+    classifier = load_classifier(settings.classify.model_path, settings.classify.review_threshold,
+                                 settings.classify.risky_review_threshold)
     failures = 0
     for name in args.files:
         try:

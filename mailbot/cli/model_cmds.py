@@ -33,7 +33,8 @@ def _parse_line(line: str) -> tuple[dict[str, Any] | None, dict[str, Any] | None
 
 
 def cmd_classify(args: argparse.Namespace, settings: Settings) -> int:
-    classifier = load_classifier(args.model or settings.classify.model_path, settings.classify.review_threshold)
+    classifier = load_classifier(args.model or settings.classify.model_path, settings.classify.review_threshold,
+                                 settings.classify.risky_review_threshold)
     lines = (line for line in sys.stdin if line.strip())
     while batch := list(islice(lines, 256)):
         parsed = [_parse_line(line) for line in batch]
@@ -53,7 +54,8 @@ def test_split(data_dir: Path) -> list[dict[str, Any]]:
 
 def cmd_evaluate(args: argparse.Namespace, settings: Settings) -> int:
     classifier = Classifier.load(args.model or settings.classify.model_path,
-                                 review_threshold=settings.classify.review_threshold)
+                                 review_threshold=settings.classify.review_threshold,
+                                 risky_review_threshold=settings.classify.risky_review_threshold)
     records = load_jsonl(args.test) if args.test else test_split(Path(args.data))
     metrics = evaluate(classifier, records)
     output = Path(args.output)

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from email.message import EmailMessage
-from email.policy import SMTP
+from email.charset import QP, Charset
+from email.header import Header
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
 from email.utils import format_datetime, formataddr, make_msgid
 
 from mailbot.mail.screen import LOOP_HEADER
+
+UTF8_QP = Charset("utf-8")
+UTF8_QP.body_encoding = QP  # readable in logs and diffs, safe on 7-bit relays
 
 
 @dataclass(frozen=True)
@@ -22,6 +27,10 @@ class Sender:
 def new_message_id(domain: str) -> str:
     """A fresh Message-ID in our own domain (fixed at queue time, reused on retries)."""
     return make_msgid(domain=domain)
+
+
+def _text(body: str, subtype: str) -> MIMEText:
+    return MIMEText(body, subtype, _charset=UTF8_QP)  # type: ignore[arg-type]
 
 
 def build_message(
@@ -38,11 +47,19 @@ def build_message(
     references: tuple[str, ...] = (),
     case_ref: str | None = None,
 ) -> bytes:
-    """The whole RFC 5322 message, ready to hand to SMTP or a Maildir."""
-    message = EmailMessage()
-    message["From"] = formataddr((sender.name, sender.address))
+    """The whole RFC 5322 message, ready to hand to SMTP or a Maildir.
+
+    Built with the compat32 MIME classes: several times faster than `EmailMessage` with the
+    default policy, which re-parses every header it is given."""
+    if html:
+        message: MIMEText | MIMEMultipart = MIMEMultipart("alternative")
+        message.attach(_text(text, "plain"))
+        message.attach(_text(html, "html"))
+    else:
+        message = _text(text, "plain")
+    message["From"] = formataddr((sender.name, sender.address), charset="utf-8")
     message["To"] = to
-    message["Subject"] = subject
+    message["Subject"] = Header(subject, "utf-8").encode() if not subject.isascii() else subject
     message["Date"] = format_datetime(now)
     message["Message-ID"] = message_id
     if in_reply_to:
@@ -57,7 +74,4 @@ def build_message(
     message["Content-Language"] = lang
     if case_ref:
         message["X-Mailbot-Case"] = case_ref
-    message.set_content(text, cte="quoted-printable")
-    if html:
-        message.add_alternative(html, subtype="html", cte="quoted-printable")
-    return message.as_bytes(policy=SMTP)
+    return message.as_bytes().replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")

@@ -463,3 +463,30 @@ def test_audit_trail_is_append_only(runtime: Runtime) -> None:
     with pytest.raises(DBAPIError), runtime.factory.begin() as session:
         session.execute(update(CaseEvent).values(actor="someone else"))
     assert count(runtime, CaseEvent) >= 5
+
+
+def test_identity_documents_are_deleted_once_checked(runtime: Runtime, sink: SmtpSink, staff_cli: Any) -> None:
+    import base64
+
+    from mailbot.cases.models import InboundMail
+
+    raw = make_mail("Effacement", "Je demande l'effacement de mes données. Ci-joint ma pièce d'identité.",
+                    sender="inconnu2@example.com")
+    head, _, body = raw.partition(b"\r\n\r\n")
+    passport = base64.encodebytes(b"%PDF-1.4 passport scan" * 50)
+    raw = (b"\r\n".join(line for line in head.split(b"\r\n") if not line.lower().startswith((b"content-", b"mime-")))
+           + b"\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=zz\r\n\r\n--zz\r\n"
+           b"Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n" + body
+           + b"\r\n--zz\r\nContent-Type: application/pdf; name=passeport.pdf\r\nContent-Disposition: attachment; "
+           b"filename=passeport.pdf\r\nContent-Transfer-Encoding: base64\r\n\r\n" + passport + b"--zz--\r\n")
+    [mail_id] = deliver(runtime, raw)
+    case = case_of(runtime, mail_id)
+    assert staff_cli("documents-checked", case.ref, "--outcome", "Passport matches the account holder") == 0
+    with runtime.factory() as session:
+        stored = session.get(InboundMail, mail_id)
+        assert stored is not None
+        flat = stored.raw.replace(b"\r\n", b"").replace(b"\n", b"")
+        assert passport.replace(b"\n", b"")[:60] not in flat  # the document's bytes are gone
+        assert b"attachment deleted after the identity check" in stored.raw
+    timeline = [e.kind for e in case_of(runtime, mail_id).events]
+    assert "identity_documents_checked" in timeline

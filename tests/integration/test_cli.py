@@ -142,3 +142,21 @@ def test_daemon_smtp_intake_http_and_graceful_stop(tmp_path: Path) -> None:
 def test_config_errors_are_clear(tmp_path: Path) -> None:
     result = mailbot("status", cwd=tmp_path, env={"MAILBOT_IMAP_SECURITY": "maybe"}, check=False)
     assert result.returncode == 2 and b"MAILBOT_IMAP_SECURITY" in result.stderr
+
+
+def test_two_pipeline_workers_share_the_mail_by_sender(tmp_path: Path) -> None:
+    mailbot("db", "upgrade", cwd=tmp_path)
+    files = []
+    for i in range(40):
+        sender = f"person{i % 10}@example.com"  # four mails per person, in order
+        path = tmp_path / f"m{i}.eml"
+        path.write_bytes(make_mail(f"Stop {i}", "Please unsubscribe me from your newsletters.", sender=sender,
+                                   message_id=f"<w{i}@example.com>"))
+        files.append(str(path))
+    env = {"MAILBOT_PIPELINE_WORKERS": "2"}
+    result = mailbot("ingest", *files, cwd=tmp_path, env=env)
+    assert b"processed=" in result.stderr
+    status = json.loads(mailbot("status", "--json", cwd=tmp_path, env=env).stdout)
+    assert status["inbound_pending"] == 0 and status["shunted"] == 0 and status["inbound_total"] == 40
+    cases = json.loads(mailbot("cases", "--json", cwd=tmp_path).stdout)
+    assert len(cases) == 10  # one open case per person: later mails joined it, whichever worker ran

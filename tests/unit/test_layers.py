@@ -14,7 +14,7 @@ LAYERS = {
     2: ["mailbot.cases.models", "mailbot.cases.db"],
     3: ["mailbot.cases"],
     4: ["mailbot.mail.imap", "mailbot.mail.smtp_in", "mailbot.mail.smtp", "mailbot.connectors"],
-    5: ["mailbot.__main__", "mailbot.pipeline", "mailbot.daemon", "mailbot.cli", "mailbot.web", "mailbot.runtime",
+    5: ["mailbot.__main__", "mailbot.workers", "mailbot.pipeline", "mailbot.daemon", "mailbot.cli", "mailbot.web", "mailbot.runtime",
         "mailbot.migrations"],
 }
 

@@ -146,6 +146,7 @@ def upgrade() -> None:
     sa.Column('imap_uidvalidity', sa.BigInteger(), nullable=True),
     sa.Column('imap_uid', sa.BigInteger(), nullable=True),
     sa.Column('imap_done', sa.Boolean(), nullable=False),
+    sa.Column('partition', sa.Integer(), nullable=False),
     sa.Column('status', sa.String(length=16), nullable=False),
     sa.Column('kind', sa.String(length=16), nullable=True),
     sa.Column('screen_rule', sa.String(length=64), nullable=True),
