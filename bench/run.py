@@ -115,6 +115,7 @@ def main() -> None:
     parser.add_argument("--mails", type=int, default=5000)
     parser.add_argument("--latency-mails", type=int, default=60)
     parser.add_argument("--database-url", help="default: a fresh SQLite file")
+    parser.add_argument("--workers", type=int, default=2, help="pipeline worker processes")
     args = parser.parse_args()
     logging.getLogger("mailparser").setLevel(logging.ERROR)  # it logs every unhandled part
     work = Path(tempfile.mkdtemp(prefix="mailbot-bench-"))
@@ -123,7 +124,7 @@ def main() -> None:
     server.start()
     sink.start()
     db_url = args.database_url or f"sqlite:///{work / 'mailbot.db'}"
-    env = env_for(work, server, sink, db_url)
+    env = {**env_for(work, server, sink, db_url), "MAILBOT_PIPELINE_WORKERS": str(args.workers)}
     try:
         mails = realistic(args.mails)
         started = time.perf_counter()
@@ -150,7 +151,8 @@ def main() -> None:
             "latency_p50_seconds": round(statistics.median(latencies), 3),
             "latency_p95_seconds": round(statistics.quantiles(latencies, n=20)[18], 3),
             "peak_rss_mb_run_once": round(peak_once, 1),
-            "database": db_url.split(":")[0], "cpus": os.cpu_count(), "python": platform.python_version(),
+            "database": db_url.split(":")[0], "workers": args.workers, "cpus": os.cpu_count(),
+            "python": platform.python_version(),
         }
     finally:
         sink.stop()
@@ -158,7 +160,7 @@ def main() -> None:
         shutil.rmtree(work, ignore_errors=True)
     out = ROOT / "bench" / "results"
     out.mkdir(parents=True, exist_ok=True)
-    (out / "pipeline.json").write_text(json.dumps(result, indent=2) + "\n")
+    (out / f"pipeline-{result['database']}-{args.workers}w.json").write_text(json.dumps(result, indent=2) + "\n")
     print(json.dumps(result, indent=2))
 
 

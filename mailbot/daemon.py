@@ -166,7 +166,8 @@ class Daemon:
                 self.sender.drain()
             except Exception:
                 log.exception("outbox pass failed")
-            self.replies_waiting.wait(2.0)
+            # Worker processes cannot set this thread's event: look again soon when they exist.
+            self.replies_waiting.wait(0.1 if self.pool is not None else 2.0)
 
     def _sweeper_loop(self) -> None:
         interval = self.runtime.settings.cases.sweep_interval

@@ -122,6 +122,7 @@ class Pipeline:
             self._screened(row, mail, verdict, session, kind=row.kind)
             return
         case_ctx = self.context(session)
+        case_ctx.inbound = row
         case = handlers.on_mail(
             mail, row, result, case_ctx,
             authenticated=is_authenticated(mail, self.settings.cases.authserv_id),

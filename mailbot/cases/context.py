@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from mailbot.cases.accounts import Directory, Executor
-from mailbot.cases.models import Case
+from mailbot.cases.models import Case, InboundMail
 from mailbot.config import Settings
 
 
@@ -21,3 +21,4 @@ class CaseContext:
     executor: Executor
     actor: str = "system"
     touched: list[Case] = field(default_factory=list)
+    inbound: InboundMail | None = None  # the mail being handled, if any: replies answer it

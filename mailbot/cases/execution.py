@@ -77,9 +77,12 @@ def execute(action: Action, ctx: CaseContext) -> bool:
     """Run one approved action; the result or the failure is recorded on it and the case."""
     case = action.case
     try:
-        with ctx.session.begin_nested():
-            runner = OWN_TABLES.get(action.kind)
-            result = runner(action, ctx) if runner else ctx.executor.execute(action, case)
+        runner = OWN_TABLES.get(action.kind)
+        if runner is not None:
+            result = runner(action, ctx)  # our own tables: a failure fails the whole transaction
+        else:
+            with ctx.session.begin_nested():  # a connector's partial writes roll back alone
+                result = ctx.executor.execute(action, case)
     except Exception as exc:
         log.exception("%s action %s (%s) failed", case.ref, action.id, action.kind)
         action.state, action.result = ActionState.FAILED.value, {"error": f"{type(exc).__name__}: {exc}"}
@@ -107,11 +110,11 @@ def report(action: Action, ctx: CaseContext) -> None:
         if isinstance(result.get("download_expires_at"), str):
             result["download_expires_at"] = date.fromisoformat(result["download_expires_at"][:10])
         queue_reply(case, "executed", intent=intent, session=ctx.session, settings=ctx.settings,
-                    now=ctx.now, to=case.registered_email or case.requester_email,
+                    now=ctx.now, inbound=ctx.inbound, to=case.registered_email or case.requester_email,
                     extra={"result": result, "kept_by_law": KEPT_BY_LAW.get(case.lang, KEPT_BY_LAW["en"])})
     elif action.state == ActionState.REJECTED.value:
         queue_reply(case, "rejected", session=ctx.session, settings=ctx.settings, now=ctx.now,
-                    extra={"result": {"reasons": action.reason}})
+                    inbound=ctx.inbound, extra={"result": {"reasons": action.reason}})
 
 
 def finish(case: Case, ctx: CaseContext) -> None:

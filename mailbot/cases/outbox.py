@@ -92,6 +92,8 @@ def replies_today(address: str, *, session: Session, now: datetime) -> int:
 
 def _replied_to(case: Case, inbound: InboundMail | None, session: Session) -> str:
     """The Message-ID a reply answers: the given mail, else the case's latest mail."""
+    if inbound is not None and inbound.case_id not in (None, case.id):
+        inbound = None  # a mail of another case (a security alert, say): look this one up
     if inbound is None and case.id is not None:
         inbound = session.scalar(
             select(InboundMail)
