@@ -151,7 +151,7 @@ def main() -> None:
             "latency_p50_seconds": round(statistics.median(latencies), 3),
             "latency_p95_seconds": round(statistics.quantiles(latencies, n=20)[18], 3),
             "peak_rss_mb_run_once": round(peak_once, 1),
-            "database": db_url.split(":")[0], "workers": args.workers, "cpus": os.cpu_count(),
+            "database": db_url.split(":")[0].split("+")[0], "workers": args.workers, "cpus": os.cpu_count(),
             "python": platform.python_version(),
         }
     finally:
