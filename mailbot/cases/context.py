@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.orm import Session
 
 from mailbot.cases.accounts import Directory, Executor
-from mailbot.cases.models import Case, InboundMail
+from mailbot.cases.models import InboundMail
 from mailbot.config import Settings
 
 
@@ -20,5 +20,4 @@ class CaseContext:
     directory: Directory
     executor: Executor
     actor: str = "system"
-    touched: list[Case] = field(default_factory=list)
     inbound: InboundMail | None = None  # the mail being handled, if any: replies answer it

@@ -93,7 +93,6 @@ def open_case(
     session.add(case)
     session.flush()
     inbound.case_id = case.id
-    ctx.touched.append(case)
     record(case, "mail_received", session=session, actor="requester", now=now,
            data={"inbound_id": inbound.id, "authenticated": authenticated,
                  "parent": parent.ref if parent else None})
@@ -240,7 +239,6 @@ def _send_confirmation(case: Case, account: Account, ctx: CaseContext) -> None:
 def on_followup(case: Case, mail: ParsedMail, ctx: CaseContext) -> None:
     """A further mail on an open case: a code reply, identifying details, or just recorded."""
     record(case, "mail_joined", session=ctx.session, actor="requester", now=ctx.now)
-    ctx.touched.append(case)
     if case.state != S.AWAITING_IDENTITY.value:
         return
     verification = identity.consume_code(case, f"{mail.subject}\n{mail.text}", mail.from_addr,

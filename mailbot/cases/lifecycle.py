@@ -14,6 +14,14 @@ from mailbot.cases.states import TERMINAL, CaseState, check_transition
 audit = logging.getLogger("mailbot.audit")
 
 
+def _event(case: Case, kind: str, to_state: str, *, session: Session, actor: str, now: datetime,
+           reason: str | None, data: dict[str, Any] | None) -> CaseEvent:
+    event = CaseEvent(case=case, at=now, actor=actor, kind=kind, from_state=case.state, to_state=to_state,
+                      reason=reason, data=data or {})
+    session.add(event)
+    return event
+
+
 def record(
     case: Case,
     kind: str,
@@ -25,17 +33,7 @@ def record(
     data: dict[str, Any] | None = None,
 ) -> CaseEvent:
     """Append one event to the case's audit trail (no state change)."""
-    event = CaseEvent(
-        case=case,
-        at=now,
-        actor=actor,
-        kind=kind,
-        from_state=case.state,
-        to_state=case.state,
-        reason=reason,
-        data=data or {},
-    )
-    session.add(event)
+    event = _event(case, kind, case.state, session=session, actor=actor, now=now, reason=reason, data=data)
     audit.info("%s %s by %s", case.ref, kind, actor)
     return event
 
@@ -53,20 +51,11 @@ def move(
     """Move `case` to `target` if the transitions table allows it, and record why."""
     current = CaseState(case.state)
     check_transition(current, target)
-    event = CaseEvent(
-        case=case,
-        at=now,
-        actor=actor,
-        kind="transition",
-        from_state=current.value,
-        to_state=target.value,
-        reason=reason,
-        data=data or {},
-    )
+    event = _event(case, "transition", target.value, session=session, actor=actor, now=now, reason=reason,
+                   data=data)
     case.state = target.value
     case.updated_at = now
     if target in TERMINAL:
         case.closed_at = now
-    session.add(event)
     audit.info("%s %s -> %s by %s", case.ref, current, target, actor)
     return event

@@ -490,3 +490,81 @@ def test_identity_documents_are_deleted_once_checked(runtime: Runtime, sink: Smt
         assert b"attachment deleted after the identity check" in stored.raw
     timeline = [e.kind for e in case_of(runtime, mail_id).events]
     assert "identity_documents_checked" in timeline
+
+
+WALKS = {
+    ("access", "en"): ("Subject access request", "Please send me a copy of all the personal data you hold about me "
+                       "(GDPR Article 15)."),
+    ("access", "fr"): ("Droit d'accès", "Je souhaite obtenir une copie de toutes les données personnelles que vous "
+                       "détenez sur moi (article 15 du RGPD)."),
+    ("portability", "en"): ("Data portability", "Please send me my personal data in a structured, machine-readable "
+                            "format (Article 20 GDPR) so I can move to another provider."),
+    ("portability", "fr"): ("Portabilité", "Merci de me transmettre mes données dans un format structuré et lisible "
+                            "par machine (article 20 du RGPD)."),
+    ("rectify", "en"): ("Rectification", "My name is misspelt on my account. Please correct my personal details "
+                        "(Article 16 GDPR)."),
+    ("rectify", "fr"): ("Rectification", "Mon nom est mal orthographié sur mon compte, merci de rectifier mes données "
+                        "(article 16 du RGPD)."),
+    ("delete", "en"): ("Erasure request", "Please delete my account and erase all my personal data (right to be "
+                       "forgotten, Article 17)."),
+    ("delete", "fr"): ("Suppression", "Je vous demande de supprimer mon compte et d'effacer toutes mes données "
+                       "personnelles (article 17 du RGPD)."),
+    ("restrict", "en"): ("Restriction", "I contest the accuracy of my data. Please restrict the processing of my "
+                         "personal data until you have checked it (Article 18 GDPR)."),
+    ("restrict", "fr"): ("Limitation", "Je conteste l'exactitude de mes données : merci de limiter le traitement de "
+                         "mes données le temps de la vérification (article 18 du RGPD)."),
+}
+ACCOUNT = {"en": "kwame.mensah@example.com", "fr": "awa.diop@example.com"}
+WORD = {"en": "your", "fr": "vos"}
+
+
+@pytest.mark.parametrize(("intent", "lang"), sorted(WALKS))
+def test_whole_life_of_each_risky_intent_in_both_languages(runtime: Runtime, sink: SmtpSink, web: TestClient,
+                                                          staff_cli: Any, intent: str, lang: str) -> None:
+    subject, text_ = WALKS[(intent, lang)]
+    sender = ACCOUNT[lang]
+    [mail_id] = deliver(runtime, make_mail(subject, text_, sender=sender))
+    case = case_of(runtime, mail_id)
+    assert (case.intent, case.lang, case.state) == (intent, lang, "awaiting_identity")
+    ack = one(sink, sender, "acknowledgement", runtime)
+    assert case.ref in ack["Subject"] and WORD[lang] in body(ack).lower()
+    confirm = one(sink, sender, "confirm_identity", runtime)
+    if lang == "en":
+        confirm_by_link(web, link(confirm))
+    else:
+        code = CODE.findall(body(confirm))[-1]
+        deliver(runtime, make_mail(f"RE: {confirm['Subject']}", f"Code : {code}", sender=sender,
+                                   in_reply_to=confirm["Message-ID"]))
+    assert case_of(runtime, mail_id).state == "awaiting_approval"
+    action = pending_action(runtime, case.ref)
+    extra = ["--set", "name=Corrected Name"] if intent == "rectify" else []
+    assert staff_cli("approve", str(action.id), *extra) == 0
+    drain(runtime)
+    case = case_of(runtime, mail_id)
+    assert case.state == "closed"
+    done = one(sink, sender, f"{intent}/executed", runtime)
+    assert case.ref in done["Subject"] and done["Content-Language"] == lang
+    assert done["Auto-Submitted"] == "auto-replied" and done["In-Reply-To"]
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_unsubscribe_object_and_security_in_both_languages(runtime: Runtime, sink: SmtpSink, staff_cli: Any,
+                                                           lang: str) -> None:
+    sender = ACCOUNT[lang]
+    texts = {
+        "en": ("Please unsubscribe me from your marketing emails.", "I object to profiling and targeted ads "
+               "based on my data.", "Someone hacked my account and made transfers I did not make!"),
+        "fr": ("Merci de me désinscrire de vos mails publicitaires.", "Je m'oppose au profilage et à la publicité "
+               "ciblée utilisant mes données.", "Quelqu'un a piraté mon compte et fait des transferts que je n'ai "
+               "pas faits !"),
+    }[lang]
+    [unsub] = deliver(runtime, make_mail("Stop", texts[0], sender=sender, message_id=f"<u-{lang}@example.com>"))
+    assert case_of(runtime, unsub).state == "closed"
+    assert one(sink, sender, "unsubscribe/executed", runtime)["Content-Language"] == lang
+    [objection] = deliver(runtime, make_mail("Objection", texts[1], sender=sender, message_id=f"<o-{lang}@example.com>"))
+    assert staff_cli("approve", str(pending_action(runtime, case_of(runtime, objection).ref).id)) == 0
+    drain(runtime)
+    assert one(sink, sender, "object/executed", runtime)["Content-Language"] == lang
+    [alarm] = deliver(runtime, make_mail("Help", texts[2], sender=sender, message_id=f"<s-{lang}@example.com>"))
+    assert case_of(runtime, alarm).priority == "urgent"
+    assert one(sink, sender, "security/guidance", runtime)["Content-Language"] == lang
