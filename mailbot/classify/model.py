@@ -105,11 +105,13 @@ class Classifier:
         best = max(scores, key=scores.__getitem__)
         if best != Intent.OTHER.value and best not in active:
             active.append(best)  # the model's first choice, even when it is not sure
+        if not active:
+            return self._result([Intent.OTHER.value], 1.0 - max(rights.values(), default=0.0), lang, evidence)
+        # A mail that asks a right may ask more: sentences find and place the others. They
+        # never turn ordinary mail into a request ("supprimez le paiement en double").
         candidates = [label for label, s in rights.items() if s >= CANDIDATE]
         sentence_at = self._sentences(doc, text, candidates) if len(candidates) > 1 else {}
         active += [label for label in sentence_at if label not in active]
-        if not active:
-            return self._result([Intent.OTHER.value], 1.0 - max(rights.values(), default=0.0), lang, evidence)
         ordered = self._order(active, evidence, sentence_at, scores)
         return self._result(ordered, scores[ordered[0]], lang, evidence)
 
