@@ -8,7 +8,6 @@ No config at all gives the embedded default: SQLite under `./var/`, an SMTP inta
 from __future__ import annotations
 
 import os
-import secrets
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
@@ -252,16 +251,3 @@ def _refuse_placeholders(settings: Settings) -> None:
                 f"{section}.{key} (MAILBOT_{section.upper()}_{key.upper()}) is a placeholder; "
                 "set a real secret"
             )
-
-
-def secret_key(settings: Settings) -> bytes:
-    """The key that signs links; generated once under var/ when not configured."""
-    if settings.web.secret_key:
-        return settings.web.secret_key.encode()
-    path = Path(settings.var_dir) / "secret_key"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            handle.write(secrets.token_urlsafe(32))
-    return path.read_text().strip().encode()

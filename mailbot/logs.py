@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import logging
 
-CONCERNS = ("intake", "pipeline", "case", "send", "audit", "sweep", "web", "classify")
-
 
 def setup_logging(level: str = "INFO") -> None:
     """Configure the root handler once, for the daemon and the CLI."""
@@ -16,8 +14,3 @@ def setup_logging(level: str = "INFO") -> None:
     logging.getLogger("imapclient").setLevel(logging.WARNING)
     logging.getLogger("mail-parser").setLevel(logging.ERROR)
     logging.getLogger("mailparser").setLevel(logging.ERROR)
-
-
-def logger(concern: str) -> logging.Logger:
-    """The logger of one concern, e.g. `logger("intake")` -> `mailbot.intake`."""
-    return logging.getLogger(f"mailbot.{concern}")

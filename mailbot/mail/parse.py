@@ -247,8 +247,3 @@ def _parse(raw: bytes, sha: str) -> ParsedMail:
         embedded_message_ids=embedded,
         defects=tuple(dict.fromkeys(defects)),
     )
-
-
-def message_id_hash(message_id: str) -> str:
-    """A short stable digest of a Message-ID, for logs."""
-    return hashlib.sha256(message_id.encode("utf-8", "replace")).hexdigest()[:12]

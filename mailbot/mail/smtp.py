@@ -146,10 +146,5 @@ class Sender:
         row.next_attempt_at = now + timedelta(seconds=delay)
         log.info("outbox %s deferred %.0fs after attempt %d", row.id, delay, row.attempts)
 
-    def next_due(self):  # type: ignore[no-untyped-def]
-        with self.factory() as session:
-            return session.scalar(select(Outbox.next_attempt_at).where(Outbox.state == "pending")
-                                  .order_by(Outbox.next_attempt_at).limit(1))
-
     def close(self) -> None:
         self.transport.close()
