@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
-$(MODEL): $(STAMP) $(wildcard intents/data/*.jsonl) intents/configs/config.cfg intents/project.yml
+$(MODEL): $(STAMP) $(wildcard intents/data/*.jsonl intents/patterns/*.jsonl) intents/configs/config.cfg intents/project.yml
 	$(BIN)/mailbot train
 
 model: $(MODEL)

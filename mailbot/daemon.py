@@ -59,25 +59,59 @@ class Daemon:
             return sweep(ctx)
 
     def run_once(self, *, progress: Callable[[int], None] | None = None) -> dict[str, Any]:
-        """Drain intake, pipeline and outbox once; what is deferred stays queued."""
-        processed = 0
+        """Drain intake, pipeline and outbox once; what is deferred stays queued.
 
-        def drain() -> None:
-            nonlocal processed
-            pool = WorkerPool(self.runtime.settings, once=True) if self.runtime.settings.pipeline.workers > 1 else None
+        The three overlap: the pipeline works on what intake has committed so far and the
+        sender delivers what the pipeline has committed, each until the stage before it is done.
+        """
+        counts = {"processed": 0, "sent": 0}
+        tried: set[int] = set()  # the whole run is one pass of the sender
+        intake_done, pipeline_done = threading.Event(), threading.Event()
+
+        def until(done: threading.Event, key: str, work: Callable[[], int]) -> Callable[[], None]:
+            def loop() -> None:
+                while True:
+                    finished = done.is_set()  # read first: what was stored before it is drained
+                    handled = work()
+                    counts[key] += handled
+                    if finished:
+                        return
+                    if not handled:
+                        done.wait(0.05)
+            return loop
+
+        pool = WorkerPool(self.runtime.settings, once=True) if self.runtime.settings.pipeline.workers > 1 else None
+        stages = [
+            threading.Thread(target=until(intake_done, "processed", lambda: self.pipeline.drain(progress=progress)),
+                             name="pipeline"),
+            threading.Thread(target=until(pipeline_done, "sent", lambda: self.sender.drain(tried=tried)),
+                             name="outbox"),
+        ]
+        if pool is not None:
+            pool.start()
+        for thread in stages:
+            thread.start()
+
+        def pipeline_finished() -> None:
+            if intake_done.is_set():
+                return
+            intake_done.set()
+            stages[0].join()
             if pool is not None:
-                pool.start()
-            processed += self.pipeline.drain(progress=progress)
-            if pool is not None and not pool.join(timeout=24 * 3600):
-                log.error("a pipeline worker failed; its mail stays pending for the next run")
+                pool.stop()
+                if not pool.join(timeout=24 * 3600):
+                    log.error("a pipeline worker failed; its mail stays pending for the next run")
 
-        fetched = self.watcher.once(between=drain) if self.watcher else 0
-        if not self.watcher:
-            drain()
+        try:
+            fetched = self.watcher.once(between=pipeline_finished) if self.watcher else 0
+        finally:
+            pipeline_finished()
+            pipeline_done.set()
+            stages[1].join()
         swept = self.sweep_once()
-        sent = self.sender.drain()
+        counts["sent"] += self.sender.drain(tried=tried)
         self.sender.close()
-        return {"fetched": fetched, "processed": processed, "swept": swept, "sent": sent}
+        return {"fetched": fetched, "swept": swept, **counts}
 
     # -- forever --------------------------------------------------------------------------------
     def run(self) -> None:

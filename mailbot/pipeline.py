@@ -1,7 +1,8 @@
-"""One inbound mail, one transaction: parse, screen, classify, decide, queue replies.
+"""Stored mail to cases: parse, screen, classify, decide, queue replies.
 
-A mail that raises is rolled back and shunted with its traceback, never lost;
-`mailbot retry` puts it back in the queue.
+Mails are handled in small batches: one transaction, one classifier call, and a savepoint
+per mail. A mail that raises is rolled back alone and shunted with its traceback, never
+lost; `mailbot retry` puts it back in the queue.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from mailbot.cases.context import CaseContext
 from mailbot.cases.db import rowcount, transaction
 from mailbot.cases.models import InboundMail, InboundStatus, Outbox
 from mailbot.cases.outbox import replies_today
-from mailbot.classify.labels import Intent
+from mailbot.classify.labels import Classification, Intent
 from mailbot.classify.model import Classifier
 from mailbot.clock import Clock
 from mailbot.config import Settings
@@ -48,6 +49,7 @@ class Pipeline:
     clock: Clock
     skip_locked: bool = False
     share: tuple[int, int] = (0, 1)  # this worker's share of the senders: (index, workers)
+    batch: int = 32  # mails per transaction, classified together
 
     def context(self, session: Session) -> CaseContext:
         return CaseContext(session=session, settings=self.settings, now=self.clock(),
@@ -66,60 +68,109 @@ class Pipeline:
         """Process every pending mail (until `stop` is set); returns how many were handled."""
         done = 0
         while ids := self.pending_ids():
-            for inbound_id in ids:
+            for start in range(0, len(ids), self.batch):
                 if stop is not None and stop.is_set():
                     return done
-                self.process(inbound_id)
-                done += 1
+                chunk = ids[start : start + self.batch]
+                self.process_many(chunk)
+                done += len(chunk)
                 if progress is not None:
                     progress(done)
         return done
 
     def process(self, inbound_id: int) -> str | None:
         """Handle one stored mail; returns its final status (None if someone else has it)."""
-        try:
-            with transaction(self.factory) as session:
-                query = select(InboundMail).where(InboundMail.id == inbound_id)
-                if self.skip_locked:
-                    query = query.with_for_update(skip_locked=True)
-                row = session.scalar(query)
-                if row is None or row.status != InboundStatus.PENDING:
-                    return None
-                self._handle(row, session)
-                return row.status
-        except Exception:
-            log.exception("mail %s shunted", inbound_id)
-            with transaction(self.factory) as session:
-                row = session.get(InboundMail, inbound_id)
-                if row is not None:
-                    row.status, row.kind = InboundStatus.SHUNTED, row.kind or "error"
-                    row.error = traceback.format_exc()[-8000:]
-                    row.attempts += 1
-                    row.processed_at = self.clock()
-            return InboundStatus.SHUNTED
+        return self.process_many([inbound_id]).get(inbound_id)
 
-    def _handle(self, row: InboundMail, session: Session) -> None:
-        now = self.clock()
+    def process_many(self, ids: list[int]) -> dict[int, str]:
+        """Handle stored mails in one transaction, each in its own savepoint, classified in
+        one batch. A mail that raises is rolled back alone and shunted; if the batch cannot
+        commit, each mail is tried again in its own transaction. Returns the final statuses
+        of the mails this worker handled."""
+        if len(ids) > 1:
+            try:
+                return self._batch(ids, shunt_in_place=True)
+            except Exception:
+                log.warning("a batch of %d mails failed; handling them one by one", len(ids), exc_info=True)
+        statuses: dict[int, str] = {}
+        for inbound_id in ids:
+            try:
+                statuses.update(self._batch([inbound_id], shunt_in_place=False))
+            except Exception:
+                log.exception("mail %s shunted", inbound_id)
+                statuses[inbound_id] = self._shunt(inbound_id)
+        return statuses
+
+    def _batch(self, ids: list[int], *, shunt_in_place: bool) -> dict[int, str]:
+        with transaction(self.factory) as session:
+            query = (select(InboundMail)
+                     .where(InboundMail.id.in_(ids), InboundMail.status == InboundStatus.PENDING)
+                     .order_by(InboundMail.id))
+            if self.skip_locked:
+                query = query.with_for_update(skip_locked=True)
+            rows = list(session.scalars(query))
+            mails = [self._parse(row) for row in rows]
+            verdicts = [screen(mail, self._screen_context(0)) for mail in mails]
+            asked = [i for i, verdict in enumerate(verdicts) if verdict is None]
+            results = dict(zip(asked, self.classifier.classify_many(
+                [(mails[i].subject, mails[i].text) for i in asked], langs=[mails[i].lang for i in asked]
+            ), strict=True))
+            for i, row in enumerate(rows):
+                if not shunt_in_place:
+                    with session.no_autoflush:
+                        self._handle(row, mails[i], verdicts[i], results.get(i), session)
+                    continue
+                try:
+                    with session.begin_nested(), session.no_autoflush:
+                        self._handle(row, mails[i], verdicts[i], results.get(i), session)
+                except Exception:
+                    log.exception("mail %s shunted", row.id)
+                    self._mark_shunted(row)
+            return {row.id: row.status for row in rows}
+
+    def _shunt(self, inbound_id: int) -> str:
+        with transaction(self.factory) as session:
+            row = session.get(InboundMail, inbound_id)
+            if row is not None:
+                self._mark_shunted(row)
+        return InboundStatus.SHUNTED
+
+    def _mark_shunted(self, row: InboundMail) -> None:
+        row.status, row.kind = InboundStatus.SHUNTED, row.kind or "error"
+        row.error = traceback.format_exc()[-8000:]
+        row.attempts += 1
+        row.processed_at = self.clock()
+
+    def _parse(self, row: InboundMail) -> ParsedMail:
         mail = parse_mail(row.raw)
         row.from_addr, row.subject = mail.reply_address or None, mail.subject[:2000] or None
-        row.defects, row.lang, row.processed_at = list(mail.defects), mail.lang, now
-        ctx = ScreenContext(
+        row.defects, row.lang, row.processed_at = list(mail.defects), mail.lang, self.clock()
+        return mail
+
+    def _screen_context(self, replies_today: int) -> ScreenContext:
+        return ScreenContext(
             org_address=self.settings.org.address,
             message_id_domain=self.settings.org.message_id_domain,
             loop_id=self.settings.org.loop_id,
-            replies_today=replies_today(mail.reply_address, session=session, now=now) if mail.reply_address else 0,
+            replies_today=replies_today,
             daily_cap=self.settings.outbox.daily_cap,
         )
-        verdict = screen(mail, ctx)
-        if verdict is not None and verdict.rule != "reply_cap":
+
+    def _handle(self, row: InboundMail, mail: ParsedMail, verdict: Verdict | None,
+                result: Classification | None, session: Session) -> None:
+        if verdict is not None:
             self._screened(row, mail, verdict, session)
             return
-        result = self.classifier.classify(mail.subject, mail.text, lang=mail.lang)
+        assert result is not None  # noqa: S101 - every mail that passed the screen was classified
         row.intent, row.confidence = result.intent.value, result.confidence
         row.intents = [i.value for i in result.intents]
         row.kind = "request" if result.intent is not Intent.OTHER else "other"
-        if verdict is not None:
-            self._screened(row, mail, verdict, session, kind=row.kind)
+        # The cap is counted last, in this mail's own savepoint, so that replies queued for
+        # the same sender earlier in the batch count too.
+        count = replies_today(mail.reply_address, session=session, now=self.clock())
+        capped = screen(mail, self._screen_context(count))
+        if capped is not None:
+            self._screened(row, mail, capped, session, kind=row.kind)
             return
         case_ctx = self.context(session)
         case_ctx.inbound = row

@@ -33,7 +33,10 @@ def _serve(settings_json: str, index: int, workers: int, stop: Event, arrivals: 
     pipeline = Pipeline(settings, rt.factory, rt.classifier, rt.directory, rt.executor, rt.clock,
                         skip_locked=rt.is_postgres, share=(index, workers))
     try:
-        if once:
+        if once:  # drain while intake stores; after `stop`, one last drain and exit
+            while not stop.is_set():
+                if not pipeline.drain():
+                    stop.wait(0.05)
             pipeline.drain()
             return
         seen, idle = -1, 0.0

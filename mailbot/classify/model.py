@@ -26,7 +26,11 @@ from mailbot.mail.text import html_to_text, normalise, strip_quoted
 
 MODEL_CHARS = 8_000
 ACTIVE = 0.5
-SENTENCE = re.compile(r".+?(?:[.!?;](?=\s)|\n\s*\n|(?=\s\d{1,2}[/.)-]\s)|(?=\s[-•*]\s)|$)", re.DOTALL)
+SENTENCE = re.compile(
+    r".+?(?:[.!?;](?=\s)|\n\s*\n|(?=\s\d{1,2}[/.)-]\s)|(?=\s[-•*]\s)"
+    r"|(?=,? (?:and )?then )|(?=,? (?:et )?(?:puis|ensuite|apres quoi) )|$)",
+    re.DOTALL,
+)
 WRAPPED = re.compile(r"(?<=[^\n.!?:;])\n(?=[^\n\d•*-])")
 PATTERNS = Path(__file__).resolve().parents[2] / "intents" / "patterns"
 

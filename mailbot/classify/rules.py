@@ -2,7 +2,10 @@
 
 Patterns live in `intents/patterns/<lang>.jsonl` as `{"label", "phrase"|"regex", "weight"}`;
 weights are log-odds added to the model's score, negative for look-alikes and negations.
-Everything matches on folded text: lower case, accents removed.
+A negative regex labelled "*" counts against every right, and no phrase anywhere in the
+mail counts for one: the writer asks nothing about their own data (a vendor's pitch, a
+journalist's general question). Everything matches on folded text:
+lower case, accents removed.
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ from spacy.tokens import Doc
 from mailbot.classify.labels import LABELS
 from mailbot.classify.tokenizer import TOKEN
 
+EVERY_RIGHT = "*"
+RIGHTS = tuple(label for label in LABELS if label != "other")
 APOSTROPHES = (("\u2019", "'"), ("\u2018", "'"), ("\u02bc", "'"), ("`", "'"), ("\u00a0", " "))
 
 
@@ -51,6 +56,7 @@ class Evidence:
     weight: float
     start: int
     pattern: str
+    end: int = -1  # where a negative match ends (its scope)
 
 
 class Rules:
@@ -66,7 +72,7 @@ class Rules:
                     continue
                 entry = json.loads(line)
                 label, weight = entry["label"], float(entry["weight"])
-                if label not in LABELS:
+                if label not in LABELS and not (label == EVERY_RIGHT and "regex" in entry):
                     raise ValueError(f"{path.name}:{number}: unknown label {label!r}")
                 if "phrase" in entry:
                     key = f"{path.stem}:{number}"
@@ -91,9 +97,21 @@ class Rules:
             for match in regex.finditer(text):
                 start = match.start()
                 if not bounded or start == 0 or not text[start - 1].isalnum():
-                    found.append(Evidence(label, weight, start, regex.pattern[:40]))
-                    break
-        return found
+                    if label == EVERY_RIGHT:  # its scope is the whole mail
+                        found += [Evidence(each, weight, 0, regex.pattern[:40], len(text)) for each in RIGHTS]
+                    else:
+                        found.append(Evidence(label, weight, start, regex.pattern[:40], match.end()))
+                    if weight > 0:
+                        break  # one positive match says enough; every negation has its own scope
+        return _outside_negations(found)
+
+
+def _outside_negations(found: list[Evidence]) -> list[Evidence]:
+    """A phrase inside a negation of its own label does not count for it: in "please don't
+    delete my account", "delete my account" is no evidence for erasure."""
+    scopes = [(e.label, e.start, e.end) for e in found if e.weight < 0]
+    return [e for e in found if e.weight < 0 or not any(
+        label == e.label and start <= e.start < end for label, start, end in scopes)]
 
 
 def adjustments(evidence: list[Evidence]) -> dict[str, float]:

@@ -103,29 +103,39 @@ class Sender:
         self.factory, self.transport, self.settings = factory, transport, settings
         self.envelope_from, self.clock, self.skip_locked = envelope_from, clock, skip_locked
 
-    def drain(self) -> int:
-        """Send everything due now; returns how many were delivered."""
-        sent, tried = 0, set[int]()
-        while (outcome := self.send_one(skip=tried)) is not None:
-            sent += outcome
+    def drain(self, *, tried: set[int] | None = None) -> int:
+        """Send every reply due now, oldest first; returns how many were delivered.
+
+        A reply is tried at most once per pass: pass the same `tried` set to several calls
+        to make them one pass."""
+        tried = set() if tried is None else tried
+        sent, after = 0, 0
+        while ids := self._due(after):
+            for outbox_id in ids:
+                after = outbox_id
+                if outbox_id not in tried:
+                    tried.add(outbox_id)
+                    sent += self.send(outbox_id)
         return sent
 
-    def send_one(self, *, skip: set[int] | None = None) -> int | None:
-        """Try the oldest due reply not in `skip` (each is tried once per pass):
-        1 delivered, 0 not delivered, None when nothing is due."""
-        skip = set() if skip is None else skip
+    def _due(self, after: int, limit: int = 200) -> list[int]:
+        with self.factory() as session:
+            return list(session.scalars(
+                select(Outbox.id)
+                .where(Outbox.state == "pending", Outbox.next_attempt_at <= self.clock(), Outbox.id > after)
+                .order_by(Outbox.id).limit(limit)
+            ))
+
+    def send(self, outbox_id: int) -> int:
+        """Try one reply if it is still pending: 1 if delivered, else 0."""
         with transaction(self.factory) as session:
             now = self.clock()
-            query = (select(Outbox).where(Outbox.state == "pending", Outbox.next_attempt_at <= now)
-                     .order_by(Outbox.id).limit(1))
-            if skip:
-                query = query.where(Outbox.id.not_in(skip))
+            query = select(Outbox).where(Outbox.id == outbox_id, Outbox.state == "pending")
             if self.skip_locked:
                 query = query.with_for_update(skip_locked=True)
             row = session.scalar(query)
             if row is None:
-                return None
-            skip.add(row.id)
+                return 0  # sent meanwhile, or another sender has it
             try:
                 self.transport.send(row.raw, sender=self.envelope_from, recipient=row.to_addr)
             except DeliveryError as exc:

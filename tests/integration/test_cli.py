@@ -125,6 +125,13 @@ def test_daemon_smtp_intake_http_and_graceful_stop(tmp_path: Path) -> None:
         while not (outbox.exists() and list(mailbox.Maildir(str(outbox), create=False))):
             assert time.monotonic() < deadline, "no reply written"
             time.sleep(0.1)
+        while True:  # the HTTP server starts in its own thread, maybe after the first reply
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{web_port}/healthz", timeout=5).close()
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "HTTP server did not start"
+                time.sleep(0.1)
         with urllib.request.urlopen(f"http://127.0.0.1:{web_port}/api/status", timeout=5) as response:
             assert json.loads(response.read())["inbound_total"] == 1
         with urllib.request.urlopen(f"http://127.0.0.1:{web_port}/metrics", timeout=5) as response:

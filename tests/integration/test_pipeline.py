@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import func, select
 
 from mailbot.cases.inbound import requeue_shunted
 from mailbot.cases.models import Case, InboundMail, InboundStatus, Outbox
@@ -107,6 +108,47 @@ def test_a_crashing_mail_is_shunted_then_retried(runtime: Runtime, monkeypatch: 
         assert requeue_shunted([mail_id], session=session) == 1
     drain(runtime)
     assert inbound(runtime, mail_id).status == InboundStatus.PROCESSED
+
+
+def test_one_crashing_mail_in_a_batch_is_shunted_alone(runtime: Runtime, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Mails are handled in batches (one transaction, a savepoint each): a mail that raises
+    half-way through its case work leaves nothing behind and stops no other mail."""
+    from mailbot.cases import handlers
+
+    real = handlers.open_case
+
+    def half_then_boom(mail, inbound, result, ctx, **kwargs):  # type: ignore[no-untyped-def]
+        case = real(mail, inbound, result, ctx, **kwargs)  # a case, events and replies written...
+        if mail.reply_address == "crash@example.com":
+            raise RuntimeError("connector exploded")  # ...then the connector fails
+        return case
+
+    monkeypatch.setattr(handlers, "open_case", half_then_boom)
+    raws = [make_mail("Unsubscribe", "Please unsubscribe me from your newsletters.", sender=f"p{i}@example.com")
+            for i in range(3)]
+    raws.insert(1, make_mail("Unsubscribe", "Please unsubscribe me from your newsletters.",
+                             sender="crash@example.com"))
+    ids = deliver(runtime, *raws)
+    rows = [inbound(runtime, i) for i in ids]
+    assert [r.status for r in rows] == [InboundStatus.PROCESSED, InboundStatus.SHUNTED,
+                                        InboundStatus.PROCESSED, InboundStatus.PROCESSED]
+    assert "connector exploded" in (rows[1].error or "") and rows[1].case_id is None
+    with runtime.factory() as session:
+        requesters = set(session.scalars(select(Case.requester_email)))
+        addressed = set(session.scalars(select(Outbox.to_addr)))
+    assert requesters == addressed == {"p0@example.com", "p1@example.com", "p2@example.com"}
+
+
+def test_the_reply_cap_counts_replies_queued_earlier_in_the_same_batch(runtime: Runtime) -> None:
+    cap = runtime.settings.outbox.daily_cap
+    raws = [make_mail(f"Unsubscribe {i}", "Please unsubscribe me from your newsletters.", sender="same@example.com",
+                      message_id=f"<cap-{i}@example.com>") for i in range(cap + 3)]
+    ids = deliver(runtime, *raws)
+    rows = [inbound(runtime, i) for i in ids]
+    assert sum(r.screen_rule == "reply_cap" for r in rows) >= 3
+    with runtime.factory() as session:
+        replies = session.scalar(select(func.count(Outbox.id)).where(Outbox.to_addr == "same@example.com"))
+    assert replies == cap
 
 
 def test_status_counts(runtime: Runtime) -> None:

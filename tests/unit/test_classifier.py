@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from mailbot.classify.labels import LABELS, RISKY, Intent
-from mailbot.classify.model import Classifier, prepare
+from mailbot.classify.model import Classifier, folded, prepare
 from tests.support import corpus
 
 
@@ -61,6 +61,34 @@ def test_negation(classifier: Classifier) -> None:
     assert result.intent is Intent.RECTIFY
     result = classify(classifier, "", "Ne supprimez pas mon compte, je veux juste ne plus recevoir vos pubs.")
     assert result.intent is Intent.UNSUBSCRIBE
+
+
+def test_a_negated_phrase_is_no_evidence_for_its_right(classifier: Classifier) -> None:
+    text = folded("", "Please don't delete my account. I still use it, just stop the promo emails")
+    evidence = classifier.rules.evidence(classifier.nlp(text), text)
+    assert not [e for e in evidence if e.label == "delete" and e.weight > 0], evidence
+    assert [e for e in evidence if e.label == "delete" and e.weight < 0]
+    # Without the negation the same phrase counts.
+    text = folded("", "Please delete my account")
+    assert [e for e in classifier.rules.evidence(classifier.nlp(text), text) if e.label == "delete" and e.weight > 0]
+    result = classify(classifier, "Don't delete my account",
+                      "Please don't delete my account, I still use it! Just stop the promo emails.")
+    assert result.intent is Intent.UNSUBSCRIBE and Intent.DELETE not in result.intents
+
+
+@pytest.mark.parametrize(("subject", "body"), [
+    ("Webinar: handling Article 15 requests", "Join our free webinar on subject access requests: we help fintechs "
+     "answer every request for a copy of personal data within one month. Book a demo today."),
+    ("Livre blanc RGPD", "Téléchargez notre livre blanc sur le droit à l'effacement : notre plateforme vous permet "
+     "de supprimer les données de vos clients en un clic."),
+    ("Question for my thesis", "I'm a student writing a thesis about the right to erasure. How many deletion "
+     "requests do you receive each month? I'm not asking about my own account."),
+])
+def test_mail_about_rights_that_asks_nothing_for_the_writer(classifier: Classifier, subject: str, body: str) -> None:
+    text = folded(*prepare(subject, body))
+    assert any(e.weight < 0 for e in classifier.rules.evidence(classifier.nlp(text), text))
+    result = classify(classifier, subject, body)
+    assert not (result.intent in RISKY and not result.needs_review), result
 
 
 def test_multi_intent_keeps_the_order_asked(classifier: Classifier) -> None:
