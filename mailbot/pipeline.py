@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, defer, sessionmaker
 
 from mailbot.cases import handlers
 from mailbot.cases.accounts import Directory, Executor
@@ -49,7 +49,7 @@ class Pipeline:
     clock: Clock
     skip_locked: bool = False
     share: tuple[int, int] = (0, 1)  # this worker's share of the senders: (index, workers)
-    batch: int = 32  # mails per transaction, classified together
+    batch: int = 8  # mails per transaction, classified together
 
     def context(self, session: Session) -> CaseContext:
         return CaseContext(session=session, settings=self.settings, now=self.clock(),
@@ -102,31 +102,45 @@ class Pipeline:
         return statuses
 
     def _batch(self, ids: list[int], *, shunt_in_place: bool) -> dict[int, str]:
+        # Parse, screen and classify first, outside the write transaction (on SQLite other
+        # writers wait for it; on PostgreSQL the rows stay locked for it).
+        with self.factory() as session:
+            raws = session.execute(
+                select(InboundMail.id, InboundMail.raw)
+                .where(InboundMail.id.in_(ids), InboundMail.status == InboundStatus.PENDING)
+                .order_by(InboundMail.id)
+            ).all()
+        mails = {inbound_id: parse_mail(raw) for inbound_id, raw in raws}
+        verdicts = {i: screen(mail, self._screen_context(0)) for i, mail in mails.items()}
+        asked = [i for i, verdict in verdicts.items() if verdict is None]
+        results = dict(zip(asked, self.classifier.classify_many(
+            [(mails[i].subject, mails[i].text) for i in asked], langs=[mails[i].lang for i in asked]
+        ), strict=True))
         with transaction(self.factory) as session:
-            query = (select(InboundMail)
-                     .where(InboundMail.id.in_(ids), InboundMail.status == InboundStatus.PENDING)
+            query = (select(InboundMail).options(defer(InboundMail.raw))
+                     .where(InboundMail.id.in_(list(mails)), InboundMail.status == InboundStatus.PENDING)
                      .order_by(InboundMail.id))
             if self.skip_locked:
                 query = query.with_for_update(skip_locked=True)
             rows = list(session.scalars(query))
-            mails = [self._parse(row) for row in rows]
-            verdicts = [screen(mail, self._screen_context(0)) for mail in mails]
-            asked = [i for i, verdict in enumerate(verdicts) if verdict is None]
-            results = dict(zip(asked, self.classifier.classify_many(
-                [(mails[i].subject, mails[i].text) for i in asked], langs=[mails[i].lang for i in asked]
-            ), strict=True))
-            for i, row in enumerate(rows):
+            for row in rows:
+                mail = mails[row.id]
                 if not shunt_in_place:
                     with session.no_autoflush:
-                        self._handle(row, mails[i], verdicts[i], results.get(i), session)
+                        self._handle(row, mail, verdicts[row.id], results.get(row.id), session)
                     continue
                 try:
                     with session.begin_nested(), session.no_autoflush:
-                        self._handle(row, mails[i], verdicts[i], results.get(i), session)
+                        self._handle(row, mail, verdicts[row.id], results.get(row.id), session)
                 except Exception:
                     log.exception("mail %s shunted", row.id)
+                    self._describe(row, mail)
                     self._mark_shunted(row)
             return {row.id: row.status for row in rows}
+
+    def _describe(self, row: InboundMail, mail: ParsedMail) -> None:
+        row.from_addr, row.subject = mail.reply_address or None, mail.subject[:2000] or None
+        row.defects, row.lang, row.processed_at = list(mail.defects), mail.lang, self.clock()
 
     def _shunt(self, inbound_id: int) -> str:
         with transaction(self.factory) as session:
@@ -141,12 +155,6 @@ class Pipeline:
         row.attempts += 1
         row.processed_at = self.clock()
 
-    def _parse(self, row: InboundMail) -> ParsedMail:
-        mail = parse_mail(row.raw)
-        row.from_addr, row.subject = mail.reply_address or None, mail.subject[:2000] or None
-        row.defects, row.lang, row.processed_at = list(mail.defects), mail.lang, self.clock()
-        return mail
-
     def _screen_context(self, replies_today: int) -> ScreenContext:
         return ScreenContext(
             org_address=self.settings.org.address,
@@ -158,6 +166,7 @@ class Pipeline:
 
     def _handle(self, row: InboundMail, mail: ParsedMail, verdict: Verdict | None,
                 result: Classification | None, session: Session) -> None:
+        self._describe(row, mail)
         if verdict is not None:
             self._screened(row, mail, verdict, session)
             return

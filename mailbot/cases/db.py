@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -49,10 +52,53 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 
 
+class WriterLock:
+    """One writer at a time on a SQLite file, across threads and processes, woken as soon as
+    the writer before it commits. SQLite's own busy handler polls with sleeps of up to 100 ms,
+    so that under steady writing a waiting writer (the intake, the sender) can starve."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.held = threading.local()
+
+    @contextmanager
+    def hold(self) -> Iterator[None]:
+        if getattr(self.held, "depth", 0):  # already ours, further up this thread's stack
+            self.held.depth += 1
+            try:
+                yield
+            finally:
+                self.held.depth -= 1
+            return
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            self.held.depth = 1
+            yield
+        finally:
+            self.held.depth = 0
+            os.close(fd)  # closing releases the lock
+
+
+_writer_locks: dict[str, WriterLock] = {}
+
+
+def writer_lock(engine: Engine) -> WriterLock | None:
+    """The lock writers of this SQLite file take (None for other databases and :memory:)."""
+    url = engine.url
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return None
+    path = str(Path(url.database).resolve()) + ".writer-lock"
+    return _writer_locks.setdefault(path, WriterLock(path))
+
+
 @contextmanager
 def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """One unit of work: commit on success, roll back on any exception."""
-    with factory() as session, session.begin():
+    """One unit of work: commit on success, roll back on any exception. On SQLite the
+    writer lock is held for its whole length; keep slow work (parsing, models, sockets) out."""
+    bind = factory.kw.get("bind")
+    lock = writer_lock(bind) if isinstance(bind, Engine) else None
+    with lock.hold() if lock is not None else nullcontext(), factory() as session, session.begin():
         yield session
 
 

@@ -11,7 +11,7 @@ import logging
 import mailbox
 import smtplib
 import ssl
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Protocol
 
@@ -128,24 +128,38 @@ class Sender:
 
     def send(self, outbox_id: int) -> int:
         """Try one reply if it is still pending: 1 if delivered, else 0."""
+        if self.skip_locked:
+            # PostgreSQL: the row stays locked while it is sent, so no other sender takes it.
+            with transaction(self.factory) as session:
+                row = session.scalar(select(Outbox).where(Outbox.id == outbox_id, Outbox.state == "pending")
+                                     .with_for_update(skip_locked=True))
+                return 0 if row is None else self._record(row, self._deliver(row), self.clock())
+        # SQLite has one sender: read, send, then hold the writer lock only to record it.
+        with self.factory() as session:
+            row = session.scalar(select(Outbox).where(Outbox.id == outbox_id, Outbox.state == "pending"))
+        if row is None:
+            return 0
+        error = self._deliver(row)
         with transaction(self.factory) as session:
-            now = self.clock()
-            query = select(Outbox).where(Outbox.id == outbox_id, Outbox.state == "pending")
-            if self.skip_locked:
-                query = query.with_for_update(skip_locked=True)
-            row = session.scalar(query)
-            if row is None:
-                return 0  # sent meanwhile, or another sender has it
-            try:
-                self.transport.send(row.raw, sender=self.envelope_from, recipient=row.to_addr)
-            except DeliveryError as exc:
-                self._failed(row, exc, now)
-                return 0
-            row.state, row.sent_at, row.attempts = "sent", now, row.attempts + 1
-            log.info("outbox %s sent (%s)", row.id, row.template)
-            return 1
+            row = session.get(Outbox, outbox_id)
+            return 0 if row is None else self._record(row, error, self.clock())
 
-    def _failed(self, row: Outbox, exc: DeliveryError, now) -> None:  # type: ignore[no-untyped-def]
+    def _deliver(self, row: Outbox) -> DeliveryError | None:
+        try:
+            self.transport.send(row.raw, sender=self.envelope_from, recipient=row.to_addr)
+        except DeliveryError as exc:
+            return exc
+        return None
+
+    def _record(self, row: Outbox, error: DeliveryError | None, now: datetime) -> int:
+        if error is not None:
+            self._failed(row, error, now)
+            return 0
+        row.state, row.sent_at, row.attempts = "sent", now, row.attempts + 1
+        log.info("outbox %s sent (%s)", row.id, row.template)
+        return 1
+
+    def _failed(self, row: Outbox, exc: DeliveryError, now: datetime) -> None:
         row.attempts += 1
         row.last_error = str(exc)[:2000]
         if exc.permanent or row.attempts >= self.settings.max_attempts:
