@@ -67,17 +67,21 @@ class Daemon:
         counts = {"processed": 0, "sent": 0}
         tried: set[int] = set()  # the whole run is one pass of the sender
         intake_done, pipeline_done = threading.Event(), threading.Event()
+        failures: list[Exception] = []
 
         def until(done: threading.Event, key: str, work: Callable[[], int]) -> Callable[[], None]:
             def loop() -> None:
-                while True:
-                    finished = done.is_set()  # read first: what was stored before it is drained
-                    handled = work()
-                    counts[key] += handled
-                    if finished:
-                        return
-                    if not handled:
-                        done.wait(0.05)
+                try:
+                    while True:
+                        finished = done.is_set()  # read first: what was stored before it is drained
+                        handled = work()
+                        counts[key] += handled
+                        if finished:
+                            return
+                        if not handled:
+                            done.wait(0.05)
+                except Exception as exc:  # noqa: BLE001 - raised again once the stages are joined
+                    failures.append(exc)
             return loop
 
         pool = WorkerPool(self.runtime.settings, once=True) if self.runtime.settings.pipeline.workers > 1 else None
@@ -108,6 +112,8 @@ class Daemon:
             pipeline_finished()
             pipeline_done.set()
             stages[1].join()
+        if failures:
+            raise failures[0]
         swept = self.sweep_once()
         counts["sent"] += self.sender.drain(tried=tried)
         self.sender.close()

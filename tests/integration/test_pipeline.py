@@ -151,6 +151,20 @@ def test_the_reply_cap_counts_replies_queued_earlier_in_the_same_batch(runtime: 
     assert replies == cap
 
 
+def test_run_once_fails_loudly_when_a_stage_fails(runtime: Runtime, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pipeline and the sender run in threads during `run --once`: an error there must
+    still reach the command (and its exit status), not die quietly in a thread."""
+    from mailbot.pipeline import Pipeline
+
+    def broken(self, **kwargs):  # type: ignore[no-untyped-def]
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(Pipeline, "drain", broken)
+    feed(runtime, make_mail("Unsubscribe", "Please unsubscribe me."))
+    with pytest.raises(RuntimeError, match="database went away"):
+        drain(runtime)
+
+
 def test_status_counts(runtime: Runtime) -> None:
     deliver(runtime, make_mail("Delete", "Please delete my account."), make_mail("Hi", "Where is my refund?"))
     with runtime.factory() as session:
