@@ -21,6 +21,7 @@ from mailbot.classify.labels import RISKY, Classification, Intent
 from mailbot.classify.lang import detect_language, warm_up
 from mailbot.classify.rules import Evidence, Rules, adjustments, fold
 from mailbot.classify.tokenizer import FoldedWords
+from mailbot.config import REVIEW_THRESHOLD, RISKY_REVIEW_THRESHOLD
 from mailbot.errors import ModelNotTrainedError
 from mailbot.mail.text import html_to_text, normalise, strip_quoted
 
@@ -64,12 +65,13 @@ def model_text(subject: str, body: str) -> str:
 class Classifier:
     nlp: Language
     rules: Rules
-    review_threshold: float = 0.6
-    risky_review_threshold: float = 0.8
+    review_threshold: float = REVIEW_THRESHOLD
+    risky_review_threshold: float = RISKY_REVIEW_THRESHOLD
     calibration: dict[str, dict[str, float]] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, path: str | Path, *, review_threshold: float = 0.6, risky_review_threshold: float = 0.8,
+    def load(cls, path: str | Path, *, review_threshold: float = REVIEW_THRESHOLD,
+             risky_review_threshold: float = RISKY_REVIEW_THRESHOLD,
              patterns: Path = PATTERNS) -> Classifier:
         path = Path(path)
         if not (path / "meta.json").exists():
@@ -192,7 +194,8 @@ def prepare(subject: str, body: str) -> tuple[str, str]:
 
 
 @lru_cache(maxsize=2)
-def load_classifier(path: str, review_threshold: float = 0.6, risky_review_threshold: float = 0.8) -> Classifier:
+def load_classifier(path: str, review_threshold: float = REVIEW_THRESHOLD,
+                    risky_review_threshold: float = RISKY_REVIEW_THRESHOLD) -> Classifier:
     """The process-wide classifier for `path`, loaded on first use."""
     return Classifier.load(path, review_threshold=review_threshold, risky_review_threshold=risky_review_threshold)
 
