@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from mailbot.cases.inbound import requeue_shunted
-from mailbot.cases.models import Case, InboundMail, InboundStatus, Outbox
+from mailbot.cases.models import Case, CaseEvent, InboundMail, InboundStatus, Outbox
 from mailbot.cases.status import status
 from mailbot.runtime import Runtime
 from tests.support import corpus
@@ -136,7 +136,9 @@ def test_one_crashing_mail_in_a_batch_is_shunted_alone(runtime: Runtime, monkeyp
     with runtime.factory() as session:
         requesters = set(session.scalars(select(Case.requester_email)))
         addressed = set(session.scalars(select(Outbox.to_addr)))
+        opened = list(session.scalars(select(CaseEvent.case_id).where(CaseEvent.kind == "mail_received")))
     assert requesters == addressed == {"p0@example.com", "p1@example.com", "p2@example.com"}
+    assert sorted(opened) == sorted(set(opened)) and len(opened) == 3  # the rolled-back case left no events
 
 
 def test_the_reply_cap_counts_replies_queued_earlier_in_the_same_batch(runtime: Runtime) -> None:
