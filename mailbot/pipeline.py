@@ -78,30 +78,24 @@ class Pipeline:
                     progress(done)
         return done
 
-    def process(self, inbound_id: int) -> str | None:
-        """Handle one stored mail; returns its final status (None if someone else has it)."""
-        return self.process_many([inbound_id]).get(inbound_id)
-
-    def process_many(self, ids: list[int]) -> dict[int, str]:
+    def process_many(self, ids: list[int]) -> None:
         """Handle stored mails in one transaction, each in its own savepoint, classified in
         one batch. A mail that raises is rolled back alone and shunted; if the batch cannot
-        commit, each mail is tried again in its own transaction. Returns the final statuses
-        of the mails this worker handled."""
+        commit, each mail is tried again in its own transaction."""
         if len(ids) > 1:
             try:
-                return self._batch(ids, shunt_in_place=True)
+                self._batch(ids, shunt_in_place=True)
+                return
             except Exception:
                 log.warning("a batch of %d mails failed; handling them one by one", len(ids), exc_info=True)
-        statuses: dict[int, str] = {}
         for inbound_id in ids:
             try:
-                statuses.update(self._batch([inbound_id], shunt_in_place=False))
+                self._batch([inbound_id], shunt_in_place=False)
             except Exception:
                 log.exception("mail %s shunted", inbound_id)
-                statuses[inbound_id] = self._shunt(inbound_id)
-        return statuses
+                self._shunt(inbound_id)
 
-    def _batch(self, ids: list[int], *, shunt_in_place: bool) -> dict[int, str]:
+    def _batch(self, ids: list[int], *, shunt_in_place: bool) -> None:
         # Parse, screen and classify first, outside the write transaction (on SQLite other
         # writers wait for it; on PostgreSQL the rows stay locked for it).
         with self.factory() as session:
@@ -136,18 +130,16 @@ class Pipeline:
                     log.exception("mail %s shunted", row.id)
                     self._describe(row, mail)
                     self._mark_shunted(row)
-            return {row.id: row.status for row in rows}
 
     def _describe(self, row: InboundMail, mail: ParsedMail) -> None:
         row.from_addr, row.subject = mail.reply_address or None, mail.subject[:2000] or None
         row.defects, row.lang, row.processed_at = list(mail.defects), mail.lang, self.clock()
 
-    def _shunt(self, inbound_id: int) -> str:
+    def _shunt(self, inbound_id: int) -> None:
         with transaction(self.factory) as session:
             row = session.get(InboundMail, inbound_id)
             if row is not None:
                 self._mark_shunted(row)
-        return InboundStatus.SHUNTED
 
     def _mark_shunted(self, row: InboundMail) -> None:
         row.status, row.kind = InboundStatus.SHUNTED, row.kind or "error"
