@@ -144,3 +144,66 @@ def test_corpus_requests(classifier: Classifier, entry: dict) -> None:
 def test_results_serialise(classifier: Classifier) -> None:
     data = classify(classifier, "STOP", "").as_json()
     assert json.loads(json.dumps(data)) == data and set(data) == {"intent", "intents", "confidence", "lang"}
+
+
+ACCESS_LETTER = """Dear Sir or Madam,
+
+I am writing to make a subject access request under Article 15 of the General Data Protection
+Regulation. Please confirm whether you process personal data concerning me and, if so, send me a
+copy of that data together with:
+a) the purposes of the processing;
+b) the recipients to whom the data have been or will be disclosed;
+c) how long the data will be stored;
+d) the existence of the right to request rectification or erasure of personal data or restriction
+of processing, or to object to such processing;
+e) the right to lodge a complaint with a supervisory authority.
+
+Please reply within one month, as Article 12(3) requires.
+Yours faithfully,
+Jane Doe"""
+
+ACCES_LETTRE = """Madame, Monsieur,
+
+En application de l'article 15 du RGPD, je vous prie de m'indiquer si des données personnelles me
+concernant figurent dans vos fichiers et, le cas échéant, de m'en adresser une copie. Je souhaite
+aussi connaître les finalités du traitement, les destinataires, la durée de conservation, ainsi que
+l'existence de mes droits de rectification, d'effacement, de limitation et d'opposition.
+
+Vous disposez d'un délai d'un mois pour répondre.
+Je vous prie d'agréer, Madame, Monsieur, mes salutations distinguées.
+Marie Dupont"""
+
+
+@pytest.mark.parametrize(("subject", "body", "intent"), [
+    ("Subject access request", ACCESS_LETTER, "access"),
+    ("Demande de droit d'accès", ACCES_LETTRE, "access"),
+    ("Request for erasure", "Dear Data Protection Officer,\n\nPursuant to Article 17 of the GDPR, I request that "
+     "you erase all personal data you hold about me without undue delay. I withdraw the consent on which the "
+     "processing is based. Please inform any recipients of my data, as Article 19 requires, and confirm in "
+     "writing.\n\nRegards,\nJohn Smith", "delete"),
+    ("Objection to direct marketing", "I object, under Article 21(2) of the GDPR, to the processing of my "
+     "personal data for direct marketing. Please stop sending me promotional e-mails and text messages.",
+     "unsubscribe"),
+    ("Opposition au traitement", "Je m'oppose, pour des raisons tenant à ma situation particulière, au traitement "
+     "de mes données à des fins de profilage et de statistiques d'utilisation, ainsi qu'à la géolocalisation de "
+     "mon téléphone par votre application.", "object"),
+    ("Demande de limitation du traitement", "Madame, Monsieur,\n\nJe conteste l'exactitude des données me "
+     "concernant. En application de l'article 18 du RGPD, je vous demande de limiter le traitement de ces données "
+     "pendant la durée nécessaire à leur vérification.\n\nJulien Roux", "restrict"),
+    ("Droit à la portabilité", "Bonjour,\n\nJe souhaite exercer mon droit à la portabilité (article 20 du RGPD) et "
+     "recevoir les données que je vous ai fournies dans un format structuré, couramment utilisé et lisible par "
+     "machine.\n\nNadia Benali", "portability"),
+    ("Demande de rectification", "Bonjour,\n\nEn vertu de l'article 16 du RGPD, je vous demande de rectifier mon "
+     "nom de famille, mal orthographié dans mon dossier : il s'agit de « Lefèvre » et non « Lefebvre ».",
+     "rectify"),
+])
+def test_formal_letters(classifier: Classifier, subject: str, body: str, intent: str) -> None:
+    """Letters written for this test in the manner of formal requests."""
+    assert classify(classifier, subject, body).intent.value == intent
+
+
+@pytest.mark.parametrize("body", [ACCESS_LETTER, ACCES_LETTRE])
+def test_an_access_letter_that_lists_the_other_rights_asks_only_for_access(classifier: Classifier, body: str) -> None:
+    # Article 15(1)(e) makes every access letter name erasure, rectification and objection:
+    # reading them as requests would queue a deletion nobody asked for.
+    assert classify(classifier, "", body).intents == (Intent.ACCESS,)
