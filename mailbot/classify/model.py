@@ -33,6 +33,16 @@ SENTENCE = re.compile(
     re.DOTALL,
 )
 WRAPPED = re.compile(r"(?<=[^\n.!?:;])\n(?=[^\n\d•*-])")
+# Letter closings and the reminder of the legal deadline ask for nothing: the sentence pass
+# skips sentences that open with one. Matched on folded text.
+FORMULA = re.compile(
+    r"^\W*(yours (faithfully|sincerely|truly)|kind regards|best regards|with regards|sincerely"
+    r"|je vous prie d'agreer|veuillez agreer|je vous prie de croire|salutations distinguees"
+    r"|dans l'attente de votre reponse|in anticipation of your|i look forward to (hearing|your)"
+    r"|vous disposez d'un delai|je vous rappelle que vous disposez|you have (one|1|a) (calendar )?month"
+    r"|i remind you that you have|please (reply|respond) within)\b"
+)
+FORMULA_LENGTH = 160  # longer sentences that open with a formula go on to ask something
 PATTERNS = Path(__file__).resolve().parents[2] / "intents" / "patterns"
 
 
@@ -154,16 +164,19 @@ class Classifier:
         Sentences reuse the mail's tokens; only the text classifier runs again."""
         offsets: list[int] = doc.user_data["offsets"]
         # Hard-wrapped lines are joined first (same length, so offsets still match the text).
-        bounds = [(m.start(), m.end()) for m in SENTENCE.finditer(WRAPPED.sub(" ", text))
-                  if len(m.group().strip()) > 3][:40]
         words = [token.text for token in doc[: len(offsets)]]
-        spans, index = [], 0
-        for start, end in bounds:
+        spans: list[tuple[int, Doc]] = []
+        index = 0
+        for match in SENTENCE.finditer(WRAPPED.sub(" ", text)):
             first = index
-            while index < len(offsets) and offsets[index] < end:
+            while index < len(offsets) and offsets[index] < match.end():
                 index += 1
-            if index > first:
-                spans.append((start, self.tokenizer.words(words[first:index])))
+            sentence = match.group().strip()
+            if index > first and len(sentence) > 3 and not (
+                    len(sentence) < FORMULA_LENGTH and FORMULA.match(sentence)):
+                spans.append((match.start(), self.tokenizer.words(words[first:index])))
+                if len(spans) == 40:
+                    break
         textcat = self.nlp.get_pipe("textcat_multilabel")
         found: dict[str, int] = {}
         for (start, _), sentence in zip(spans, textcat.pipe(s for _, s in spans), strict=True):  # type: ignore[attr-defined]
