@@ -80,16 +80,56 @@ class WriterLock:
             os.close(fd)  # closing releases the lock
 
 
+class SoleOwner:
+    """One process at a time does a job on a SQLite file, such as sending its replies: two
+    senders would both read a reply as pending and both send it. The lock is taken without
+    waiting and kept until `release`; the kernel drops it when the process dies."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.fd: int | None = None
+
+    def acquire(self) -> bool:
+        if self.fd is not None:
+            return True
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            return False
+        self.fd = fd
+        return True
+
+    def release(self) -> None:
+        fd, self.fd = self.fd, None
+        if fd is not None:
+            os.close(fd)
+
+
+def sqlite_file(engine: Engine) -> str | None:
+    """The database file's absolute path (None for other databases and :memory:)."""
+    url = engine.url
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return None
+    return str(Path(url.database).resolve())
+
+
+def sole_owner(engine: Engine, job: str) -> SoleOwner | None:
+    """The lock for `job` on this SQLite file (None for other databases)."""
+    path = sqlite_file(engine)
+    return SoleOwner(f"{path}.{job}-lock") if path else None
+
+
 _writer_locks: dict[str, WriterLock] = {}
 
 
 def writer_lock(engine: Engine) -> WriterLock | None:
-    """The lock writers of this SQLite file take (None for other databases and :memory:)."""
-    url = engine.url
-    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+    """The lock writers of this SQLite file take (None for other databases)."""
+    path = sqlite_file(engine)
+    if path is None:
         return None
-    path = str(Path(url.database).resolve()) + ".writer-lock"
-    return _writer_locks.setdefault(path, WriterLock(path))
+    return _writer_locks.setdefault(f"{path}.writer-lock", WriterLock(f"{path}.writer-lock"))
 
 
 @contextmanager

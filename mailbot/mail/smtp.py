@@ -15,10 +15,10 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Protocol
 
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from mailbot.cases.db import transaction
+from mailbot.cases.db import sole_owner, transaction
 from mailbot.cases.models import Outbox
 from mailbot.clock import Clock
 from mailbot.config import OutboxSettings, SmtpSettings
@@ -102,6 +102,10 @@ class Sender:
                  envelope_from: str, clock: Clock, skip_locked: bool = False) -> None:
         self.factory, self.transport, self.settings = factory, transport, settings
         self.envelope_from, self.clock, self.skip_locked = envelope_from, clock, skip_locked
+        # PostgreSQL senders lock each row they send; on SQLite one process sends at a time.
+        bind = factory.kw.get("bind")
+        self.owner = sole_owner(bind, "sender") if isinstance(bind, Engine) and not skip_locked else None
+        self.waiting_for_owner = False
 
     def drain(self, *, tried: set[int] | None = None) -> int:
         """Send every reply due now, oldest first; returns how many were delivered.
@@ -109,6 +113,12 @@ class Sender:
         A reply is tried at most once per pass: pass the same `tried` set to several calls
         to make them one pass."""
         tried = set() if tried is None else tried
+        if self.owner is not None and not self.owner.acquire():
+            if not self.waiting_for_owner:
+                log.warning("another mailbot process sends this database's replies; this one leaves them to it")
+            self.waiting_for_owner = True
+            return 0
+        self.waiting_for_owner = False
         sent, after = 0, 0
         while ids := self._due(after):
             for outbox_id in ids:
@@ -172,3 +182,5 @@ class Sender:
 
     def close(self) -> None:
         self.transport.close()
+        if self.owner is not None:
+            self.owner.release()

@@ -85,3 +85,22 @@ def test_attempts_are_capped(make_runtime, sink: SmtpSink) -> None:
     send(rt)
     send(rt)
     assert outbox(rt)[0].state == "failed" and outbox(rt)[0].attempts == 3
+
+
+def test_one_process_sends_a_sqlite_databases_replies(runtime: Runtime, sink: SmtpSink) -> None:
+    """`mailbot run --once` beside a running daemon leaves the replies to the daemon's sender,
+    which would otherwise send the same pending reply a second time."""
+    if not runtime.settings.database.url.startswith("sqlite"):
+        return  # PostgreSQL senders lock each row instead (FOR UPDATE SKIP LOCKED)
+    daemon = Daemon(runtime).sender
+    try:
+        assert daemon.drain() == 0  # nothing to send yet, but this sender now owns the job
+        deliver(runtime, REQUEST)  # a whole `run --once`: intake, pipeline, sender
+        assert [row.state for row in outbox(runtime)] == ["pending"] and not sink.parsed
+        assert daemon.drain() == 1
+        daemon.close()
+        deliver(runtime, make_mail("Désinscription", "Désinscrivez-moi de votre newsletter svp.",
+                                   sender="awa@example.com"))  # the job is free again
+        assert [row.state for row in outbox(runtime)] == ["sent", "sent"] and len(sink.parsed) == 2
+    finally:
+        daemon.close()

@@ -1,4 +1,5 @@
-"""The SQLite writer lock: one writer at a time, across threads and processes, re-entrant per thread."""
+"""The SQLite locks: one writer at a time (across threads and processes, re-entrant per
+thread), and one process at a time for a job such as sending replies."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from pathlib import Path
 
 from sqlalchemy import create_engine
 
-from mailbot.cases.db import WriterLock, writer_lock
+from mailbot.cases.db import SoleOwner, WriterLock, sole_owner, writer_lock
 
 
 def test_only_sqlite_files_get_a_lock(tmp_path: Path) -> None:
@@ -80,4 +81,33 @@ def test_another_process_waits(tmp_path: Path) -> None:
         taker.join()
     finally:
         go.set()
+        other.join(10)
+
+
+def _own(path: str, ready: object) -> None:
+    assert SoleOwner(path).acquire()
+    ready.set()  # type: ignore[attr-defined]
+    time.sleep(60)  # killed by the test
+
+
+def test_one_process_owns_a_job_until_it_dies(tmp_path: Path) -> None:
+    engine = create_engine(f"sqlite:///{tmp_path / 'a.db'}")
+    owner = sole_owner(engine, "sender")
+    assert owner is not None and owner.path == str((tmp_path / "a.db").resolve()) + ".sender-lock"
+    assert sole_owner(create_engine("postgresql+psycopg://u@localhost/db"), "sender") is None
+    context = multiprocessing.get_context("spawn")
+    ready = context.Event()
+    other = context.Process(target=_own, args=(owner.path, ready))
+    other.start()
+    try:
+        assert ready.wait(30)
+        assert not owner.acquire()  # never waits: the other process has the job
+        other.kill()  # SIGKILL: no clean-up, the kernel drops the lock
+        other.join(10)
+        assert owner.acquire() and owner.acquire()  # taken, and kept
+        assert not SoleOwner(owner.path).acquire()
+        owner.release()
+        assert SoleOwner(owner.path).acquire()
+    finally:
+        other.kill()
         other.join(10)
