@@ -15,8 +15,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
-$(MODEL): $(STAMP) $(wildcard intents/data/*.jsonl intents/patterns/*.jsonl) intents/configs/config.cfg intents/project.yml
+CLASSIFIER := $(wildcard mailbot/classify/*.py) mailbot/mail/text.py
+
+# The project reruns only the steps whose inputs changed (a code change: calibrate, evaluate).
+$(MODEL): $(STAMP) $(wildcard intents/data/*.jsonl intents/patterns/*.jsonl) intents/configs/config.cfg intents/project.yml $(CLASSIFIER)
 	$(BIN)/mailbot train
+	touch $@
 
 model: $(MODEL)
 

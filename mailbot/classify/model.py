@@ -59,7 +59,7 @@ def _sigmoid(x: float) -> float:
 
 
 CANDIDATE = 0.2  # a right this likely is checked sentence by sentence
-SENTENCE_HIT = 0.5  # a sentence that reads as this right makes it one of the mail's intents
+SENTENCE_HIT = 0.6  # a sentence that reads as this right makes it one of the mail's intents
 
 
 def folded(subject: str, body: str) -> str:
