@@ -22,6 +22,7 @@ def test_workflow_runs_end_to_end_on_a_tiny_config(tmp_path: Path) -> None:
         source = INTENTS / name
         (shutil.copytree if source.is_dir() else shutil.copy)(source, project / name)
     (project / "data").mkdir()
+    (tmp_path / "mailbot").symlink_to(INTENTS.parent / "mailbot")  # the steps depend on its code
     for path in sorted((INTENTS / "data").glob("*.jsonl")):
         lines = path.read_text(encoding="utf-8").splitlines()[:60]
         (project / "data" / path.name).write_text("\n".join(lines) + "\n", encoding="utf-8")
