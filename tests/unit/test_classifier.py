@@ -239,3 +239,14 @@ def test_gates_never_change_the_evidence(classifier: Classifier) -> None:
         text = folded(*prepare(record["subject"], record["body"]))
         doc = classifier.nlp.make_doc(text)
         assert rules.evidence(doc, text) == ungated.evidence(doc, text), record["source"]
+
+
+@pytest.mark.parametrize(("body", "intent"), [
+    ("Je ne veux pas que mon compte soit supprimé, mais arrêtez de m'envoyer vos pubs.", "unsubscribe"),
+    ("N'effacez rien : gardez mes données sans les utiliser tant que le litige dure.", "restrict"),
+    ("jveu pa effacer mon compte, jveu juste changer mon numero : 77 123 45 67", "rectify"),
+    ("Rather than deleting my data, please keep it but stop using it until my complaint is settled.", "restrict"),
+])
+def test_a_refused_erasure_is_no_erasure(classifier: Classifier, body: str, intent: str) -> None:
+    result = classify(classifier, "", body)
+    assert result.intent.value == intent and Intent.DELETE not in result.intents, result
