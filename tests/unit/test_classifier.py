@@ -51,6 +51,8 @@ def test_clear_requests(classifier: Classifier, subject: str, body: str, intent:
     ("Update", "When will you update the app for Android 15?"),
     ("", "Supprimez le paiement en double s'il vous plaît, j'ai été débité deux fois."),
     ("Partnership", "We are a payment aggregator in Lomé and would like to discuss a partnership."),
+    ("Portabilité", "Je change d'opérateur : comment garder mon numéro ? Il me faut le code RIO."),
+    ("Switching", "How do I port my number to another network? I need my PAC code."),
 ])
 def test_hard_negatives_are_not_risky_rights(classifier: Classifier, subject: str, body: str) -> None:
     result = classify(classifier, subject, body)
