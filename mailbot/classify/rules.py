@@ -51,69 +51,126 @@ def _compile(pattern: str) -> tuple[re.Pattern[str], bool]:
 
 
 SPECIAL = set("\\.^$*+?{}[]()|")
+OPTIONAL = ("?", "*", "{")  # quantifiers that allow zero (`{` taken as such, to be safe)
 
 
-def _literal_prefix(pattern: str) -> str:
-    """The letters every match of `pattern` (a sequence, no top-level `|`) starts with."""
-    prefix: list[str] = []
-    for char in pattern:
-        if char in SPECIAL:
-            if char in "?*{" and prefix:
-                prefix.pop()  # the letter before is optional
-            return "".join(prefix)
-        prefix.append(char)
-    return "".join(prefix)
+def _items(pattern: str) -> list[tuple[str, str, bool]] | None:
+    """A pattern with no top-level `|` as a sequence of (kind, text, required) items: a
+    literal character, a group's inside, or anything else (escapes, classes, anchors)."""
+    items: list[tuple[str, str, bool]] = []
+    i = 0
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "(":
+            depth, j, in_class = 0, i, False
+            while j < len(pattern):
+                c = pattern[j]
+                if c == "\\":
+                    j += 2
+                    continue
+                if in_class or c == "[":
+                    in_class = c != "]"
+                elif c == "(":
+                    depth += 1
+                elif c == ")":
+                    depth -= 1
+                    if depth == 0:
+                        break
+                j += 1
+            if j >= len(pattern):
+                return None
+            inner = pattern[i + 1 : j]
+            kind = "other" if inner.startswith("?") else "group"  # (?:…), look-arounds, flags
+            items.append((kind, inner, True))
+            i = j + 1
+        elif char == "[":
+            j = pattern.find("]", i + 2)
+            if j < 0:
+                return None
+            items.append(("other", pattern[i : j + 1], True))
+            i = j + 1
+        elif char == "\\":
+            items.append(("other", pattern[i : i + 2], True))
+            i += 2
+        elif char in "?*+{":
+            if not items:
+                return None
+            if char == "{":
+                end = pattern.find("}", i)
+                if end < 0:
+                    return None
+                i = end
+            kind, text, _ = items[-1]
+            items[-1] = (kind, text, char == "+")
+            i += 1
+        elif char in "|)":
+            return None
+        else:
+            items.append(("literal" if char not in ".^$" else "other", char, True))
+            i += 1
+    return items
 
 
-def _alternatives(pattern: str) -> list[str] | None:
-    """The top-level branches of a leading group `(a|b|c)...`, or None if it has none."""
-    if not pattern.startswith("(") or pattern.startswith("(?"):
-        return None
-    branches: list[str] = []
-    depth, start, in_class, escaped = 0, 1, False, False
-    for i, char in enumerate(pattern):
-        if escaped or char == "\\":
-            escaped = not escaped
+def _split(pattern: str) -> list[str]:
+    """The top-level branches of `pattern` (one when it has no top-level `|`)."""
+    branches, depth, start, i, in_class = [], 0, 0, 0, False
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\":
+            i += 2
             continue
         if in_class or char == "[":
             in_class = char != "]"
-            continue
-        if char == "(":
+        elif char == "(":
             depth += 1
         elif char == ")":
             depth -= 1
-            if depth == 0:
-                if pattern[i + 1 : i + 2] in ("?", "*", "{"):
-                    return None  # the whole group is optional
-                branches.append(pattern[start:i])
-                return branches
-        elif char == "|" and depth == 1:
+        elif char == "|" and depth == 0:
             branches.append(pattern[start:i])
             start = i + 1
-    return None
+        i += 1
+    return [*branches, pattern[start:]]
 
 
 def gate(pattern: str) -> tuple[str, ...]:
     """Literal strings of which every match contains at least one (empty: no gate).
 
     `needle in text` costs microseconds, a regex scan of a 2 KB mail far more: a pattern is
-    only run on mail that holds one of its gate strings."""
-    if pattern.startswith("\\b"):
-        pattern = pattern[2:]
-    top = _alternatives("(" + pattern + ")")
-    if top is None:
+    only run on mail that holds one of its gate strings. Of the required parts of a pattern
+    (a run of letters, or a group whose every branch has a gate) the one with the longest
+    shortest needle is used, so that `(pas|jamais) (de )?(piratage|fraude)` is gated on its
+    rare words rather than on "pas"."""
+    if "(?" in pattern:
+        return ()  # flags and look-arounds: not worth reasoning about
+    branches = _split(pattern)
+    if len(branches) > 1:
+        needles: list[str] = []
+        for branch in branches:
+            inner = gate(branch)
+            if not inner:
+                return ()
+            needles += inner
+        return tuple(dict.fromkeys(needles))
+    items = _items(pattern)
+    if items is None:
         return ()
-    branches = top if len(top) > 1 else _alternatives(pattern)  # `a|b`, or `(a|b)c`
-    if branches is None:
-        prefix = _literal_prefix(pattern)
-        return (prefix,) if len(prefix) >= 2 else ()
-    prefixes: list[str] = []
-    for branch in branches:
-        inner = gate(branch)
-        if not inner:
-            return ()
-        prefixes += inner
-    return tuple(dict.fromkeys(prefixes))
+    candidates: list[tuple[str, ...]] = []
+    run: list[str] = []
+    for kind, text, required in [*items, ("other", "", True)]:
+        if kind == "literal" and required:
+            run.append(text)
+            continue
+        if len(run) >= 2:
+            candidates.append(("".join(run),))
+        run = []
+        if kind == "group" and required:
+            inner = gate(text)
+            if inner:
+                candidates.append(inner)
+    candidates = [c for c in candidates if min(len(n) for n in c) >= 2]
+    if not candidates:
+        return ()
+    return max(candidates, key=lambda c: (min(len(n) for n in c), -len(c)))
 
 
 @dataclass(frozen=True)

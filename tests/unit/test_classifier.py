@@ -216,27 +216,28 @@ def test_an_access_letter_that_lists_the_other_rights_asks_only_for_access(class
 @pytest.mark.parametrize(("pattern", "needles"), [
     (r"\barticle\s*15", ("article",)),
     (r"\b(oubliez[- ]moi|effacez[- ]moi)", ("oubliez", "effacez")),
-    (r"\b(code|otp)s? (never|not) (came|arrived)", ("code", "otp")),
+    (r"\b(code|otp)s? (never|not) (came|arrived)", ("came", "arrived")),  # the rarest required part
     (r"\bdata breach|\bphishing", ("data breach", "phishing")),  # each branch its own
     (r"\bdata breach|(a|b)c", ()),
-    (r"\b(je )?ne veux plus", ()),  # optional start
-    (r"\be-?mail", ()),  # too short to be worth checking
-    (r"\bsubscri(be|ption) me", ("subscri",)),
-    (r"\b(i'?d|we) like", ()),
-    (r"^\s*(stop|unsubscribe)\W*$", ()),
-    (r"\b(stop|arr[e]t) (les|vos) pubs", ("stop", "arr")),
+    (r"\b(je )?ne veux plus", ("ne veux plus",)),  # an optional start is skipped
+    (r"\be-?mail", ("mail",)),
+    (r"\bthanks? (you )?for", ("thank",)),
+    (r"\b(pas|jamais) (de )?(piratage|fraude)\b", ("piratage", "fraude")),
+    (r"^\s*(stop|unsubscribe)\W*$", ("stop", "unsubscribe")),
+    (r"(?i)abc", ()),  # flags could make the needles miss
+    (r"a.b", ()),
 ])
 def test_regex_gates(pattern: str, needles: tuple[str, ...]) -> None:
     assert gate(pattern) == needles
 
 
 def test_gates_never_change_the_evidence(classifier: Classifier) -> None:
-    """Every pattern of the project, on a quarter of the project's examples: the same matches
+    """Every pattern of the project, on a third of the project's examples: the same matches
     with and without the literal gates."""
     rules = classifier.rules
     ungated = Rules(classifier.nlp, PATTERNS)
     ungated.compiled = [(label, weight, compiled, ()) for label, weight, compiled, _ in ungated.compiled]
-    examples = load_examples(Path(__file__).resolve().parents[2] / "intents" / "data")[::4]
+    examples = load_examples(Path(__file__).resolve().parents[2] / "intents" / "data")[::3]
     for record in examples:
         text = folded(*prepare(record["subject"], record["body"]))
         doc = classifier.nlp.make_doc(text)
