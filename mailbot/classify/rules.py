@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,8 +51,6 @@ def _compile(pattern: str) -> tuple[re.Pattern[str], bool]:
     return re.compile(pattern, re.MULTILINE), False
 
 
-SPECIAL = set("\\.^$*+?{}[]()|")
-OPTIONAL = ("?", "*", "{")  # quantifiers that allow zero (`{` taken as such, to be safe)
 
 
 def _items(pattern: str) -> list[tuple[str, str, bool]] | None:
@@ -62,22 +61,8 @@ def _items(pattern: str) -> list[tuple[str, str, bool]] | None:
     while i < len(pattern):
         char = pattern[i]
         if char == "(":
-            depth, j, in_class = 0, i, False
-            while j < len(pattern):
-                c = pattern[j]
-                if c == "\\":
-                    j += 2
-                    continue
-                if in_class or c == "[":
-                    in_class = c != "]"
-                elif c == "(":
-                    depth += 1
-                elif c == ")":
-                    depth -= 1
-                    if depth == 0:
-                        break
-                j += 1
-            if j >= len(pattern):
+            j = next((i + k for k, c, depth in _structure(pattern[i:]) if c == ")" and depth == 0), -1)
+            if j < 0:
                 return None
             inner = pattern[i + 1 : j]
             kind = "other" if inner.startswith("?") else "group"  # (?:…), look-arounds, flags
@@ -111,9 +96,10 @@ def _items(pattern: str) -> list[tuple[str, str, bool]] | None:
     return items
 
 
-def _split(pattern: str) -> list[str]:
-    """The top-level branches of `pattern` (one when it has no top-level `|`)."""
-    branches, depth, start, i, in_class = [], 0, 0, 0, False
+def _structure(pattern: str) -> Iterator[tuple[int, str, int]]:
+    """(index, character, depth after it) of each `(`, `)` and `|` outside escapes and
+    character classes."""
+    depth, i, in_class = 0, 0, False
     while i < len(pattern):
         char = pattern[i]
         if char == "\\":
@@ -121,15 +107,16 @@ def _split(pattern: str) -> list[str]:
             continue
         if in_class or char == "[":
             in_class = char != "]"
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-        elif char == "|" and depth == 0:
-            branches.append(pattern[start:i])
-            start = i + 1
+        elif char in "()|":
+            depth += {"(": 1, ")": -1, "|": 0}[char]
+            yield i, char, depth
         i += 1
-    return [*branches, pattern[start:]]
+
+
+def _split(pattern: str) -> list[str]:
+    """The top-level branches of `pattern` (one when it has no top-level `|`)."""
+    cuts = [i for i, char, depth in _structure(pattern) if char == "|" and depth == 0]
+    return [pattern[start + 1 : end] for start, end in zip([-1, *cuts], [*cuts, len(pattern)], strict=True)]
 
 
 def gate(pattern: str) -> tuple[str, ...]:
