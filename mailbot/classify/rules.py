@@ -51,8 +51,6 @@ def _compile(pattern: str) -> tuple[re.Pattern[str], bool]:
     return re.compile(pattern, re.MULTILINE), False
 
 
-
-
 def _items(pattern: str) -> list[tuple[str, str, bool]] | None:
     """A pattern with no top-level `|` as a sequence of (kind, text, required) items: a
     literal character, a group's inside, or anything else (escapes, classes, anchors)."""
