@@ -21,6 +21,8 @@ sys.path.insert(0, str(ROOT))
 from mailbot.classify.corpus import load_examples, split_of  # noqa: E402
 from mailbot.classify.model import Classifier, prepare  # noqa: E402
 
+PASSES = 5  # this VM's speed varies by ±15 % from minute to minute: best, median, worst
+
 
 def bodies(target: int = 2048, count: int = 5000) -> list[tuple[str, str]]:
     pool = [r for r in load_examples(ROOT / "intents" / "data") if split_of(r) == "test"]
@@ -34,8 +36,6 @@ def bodies(target: int = 2048, count: int = 5000) -> list[tuple[str, str]]:
         items.append(prepare(record["subject"], body[:target]))
     return items
 
-PASSES = 5
-
 
 def main() -> None:
     model = ROOT / "intents" / "training" / "model-best"
@@ -46,7 +46,7 @@ def main() -> None:
     load_seconds = time.perf_counter() - started
     items = bodies()
     rates = []
-    for _ in range(PASSES):  # this VM's speed varies by ±15 % from minute to minute
+    for _ in range(PASSES):
         started = time.perf_counter()
         for start in range(0, len(items), 256):
             classifier.classify_many(items[start : start + 256])

@@ -115,9 +115,15 @@ def sqlite_file(engine: Engine) -> str | None:
     return str(Path(url.database).resolve())
 
 
-def sole_owner(engine: Engine, job: str) -> SoleOwner | None:
-    """The lock for `job` on this SQLite file (None for other databases)."""
-    path = sqlite_file(engine)
+def bound_engine(factory: sessionmaker[Session]) -> Engine | None:
+    bind = factory.kw.get("bind")
+    return bind if isinstance(bind, Engine) else None
+
+
+def sole_owner(factory: sessionmaker[Session], job: str) -> SoleOwner | None:
+    """The lock for `job` on the factory's SQLite file (None for other databases)."""
+    engine = bound_engine(factory)
+    path = sqlite_file(engine) if engine is not None else None
     return SoleOwner(f"{path}.{job}-lock") if path else None
 
 
@@ -136,8 +142,8 @@ def writer_lock(engine: Engine) -> WriterLock | None:
 def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
     """One unit of work: commit on success, roll back on any exception. On SQLite the
     writer lock is held for its whole length; keep slow work (parsing, models, sockets) out."""
-    bind = factory.kw.get("bind")
-    lock = writer_lock(bind) if isinstance(bind, Engine) else None
+    engine = bound_engine(factory)
+    lock = writer_lock(engine) if engine is not None else None
     with lock.hold() if lock is not None else nullcontext(), factory() as session, session.begin():
         yield session
 

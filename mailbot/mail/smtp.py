@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Protocol
 
-from sqlalchemy import Engine, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from mailbot.cases.db import sole_owner, transaction
@@ -103,8 +103,7 @@ class Sender:
         self.factory, self.transport, self.settings = factory, transport, settings
         self.envelope_from, self.clock, self.skip_locked = envelope_from, clock, skip_locked
         # PostgreSQL senders lock each row they send; on SQLite one process sends at a time.
-        bind = factory.kw.get("bind")
-        self.owner = sole_owner(bind, "sender") if isinstance(bind, Engine) and not skip_locked else None
+        self.owner = None if skip_locked else sole_owner(factory, "sender")
         self.waiting_for_owner = False
 
     def drain(self, *, tried: set[int] | None = None) -> int:

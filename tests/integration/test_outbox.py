@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from mailbot.daemon import Daemon
 from mailbot.runtime import Runtime
 from tests.support.clock import FakeClock
@@ -91,7 +93,7 @@ def test_one_process_sends_a_sqlite_databases_replies(runtime: Runtime, sink: Sm
     """`mailbot run --once` beside a running daemon leaves the replies to the daemon's sender,
     which would otherwise send the same pending reply a second time."""
     if not runtime.settings.database.url.startswith("sqlite"):
-        return  # PostgreSQL senders lock each row instead (FOR UPDATE SKIP LOCKED)
+        pytest.skip("PostgreSQL senders lock each row instead (FOR UPDATE SKIP LOCKED)")
     daemon = Daemon(runtime).sender
     try:
         assert daemon.drain() == 0  # nothing to send yet, but this sender now owns the job

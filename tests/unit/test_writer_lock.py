@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 from sqlalchemy import create_engine
+from sqlalchemy.orm import sessionmaker
 
 from mailbot.cases.db import SoleOwner, WriterLock, sole_owner, writer_lock
 
@@ -91,10 +92,9 @@ def _own(path: str, ready: object) -> None:
 
 
 def test_one_process_owns_a_job_until_it_dies(tmp_path: Path) -> None:
-    engine = create_engine(f"sqlite:///{tmp_path / 'a.db'}")
-    owner = sole_owner(engine, "sender")
+    owner = sole_owner(sessionmaker(create_engine(f"sqlite:///{tmp_path / 'a.db'}")), "sender")
     assert owner is not None and owner.path == str((tmp_path / "a.db").resolve()) + ".sender-lock"
-    assert sole_owner(create_engine("postgresql+psycopg://u@localhost/db"), "sender") is None
+    assert sole_owner(sessionmaker(create_engine("postgresql+psycopg://u@localhost/db")), "sender") is None
     context = multiprocessing.get_context("spawn")
     ready = context.Event()
     other = context.Process(target=_own, args=(owner.path, ready))
