@@ -174,7 +174,8 @@ class Classifier:
             sentence = match.group().strip()
             if index > first and len(sentence) > 3 and not (
                     len(sentence) < FORMULA_LENGTH and FORMULA.match(sentence)):
-                spans.append((match.start(), self.tokenizer.words(words[first:index])))
+                lead = len(match.group()) - len(match.group().lstrip())  # a sentence starts at its first letter
+                spans.append((match.start() + lead, self.tokenizer.words(words[first:index])))
                 if len(spans) == 40:
                     break
         textcat = self.nlp.get_pipe("textcat_multilabel")

@@ -253,3 +253,29 @@ def test_gates_never_change_the_evidence(classifier: Classifier) -> None:
 def test_a_refused_erasure_is_no_erasure(classifier: Classifier, body: str, intent: str) -> None:
     result = classify(classifier, "", body)
     assert result.intent.value == intent and Intent.DELETE not in result.intents, result
+
+
+@pytest.mark.parametrize(("body", "intent"), [
+    ("Conformément à l'article 21, paragraphe 2, du RGPD, je m'oppose à toute prospection commerciale.",
+     "unsubscribe"),
+    ("En application de l'art. 21.2 du RGPD, je refuse de recevoir vos offres commerciales.", "unsubscribe"),
+    ("Under Article 21(2) GDPR, I refuse any further use of my details for prospection.", "unsubscribe"),
+    ("Conformément à l'article 21, paragraphe 1, du RGPD, je m'oppose au profilage de mes transactions.",
+     "object"),
+    ("Under Article 21 GDPR I object to the profiling of my payments for risk scores.", "object"),
+])
+def test_article_21_paragraph_two_is_marketing(classifier: Classifier, body: str, intent: str) -> None:
+    assert classify(classifier, "", body).intent.value == intent
+
+
+def test_an_erasure_that_refuses_a_mere_unsubscribe(classifier: Classifier) -> None:
+    body = "I SAID REMOVE MY ACCOUNT. NOT REMOVE ME FROM THE EMAILS. DELETE THE WHOLE THING AND ALL MY DATA."
+    assert classify(classifier, "Re: my account", body).intent is Intent.DELETE
+
+
+@pytest.mark.parametrize("body", [
+    "Pendant la vérification de mon dossier, ne plus utiliser mon adresse, puis la corriger.",
+    "Until you have checked my date of birth, do not use it for anything; then correct it.",
+])
+def test_restriction_while_checking_comes_first(classifier: Classifier, body: str) -> None:
+    assert classify(classifier, "", body).intents[0] is Intent.RESTRICT
