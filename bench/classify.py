@@ -8,6 +8,7 @@ to about 2 KB with the rest of the split, so the text is realistic mail, not lor
 from __future__ import annotations
 
 import json
+import os
 import platform
 import resource
 import statistics
@@ -38,7 +39,7 @@ def bodies(target: int = 2048, count: int = 5000) -> list[tuple[str, str]]:
 
 
 def main() -> None:
-    model = ROOT / "intents" / "training" / "model-best"
+    model = Path(os.environ.get("BENCH_MODEL", ROOT / "intents" / "training" / "model-best"))
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     started = time.perf_counter()
     classifier = Classifier.load(model)

@@ -3,8 +3,11 @@
 Mail reaches the model already folded (lower case, no accents), so a word/punctuation split
 is all the bag of words needs; spaCy's rule-based tokenizer was most of the classifier's time.
 After the words come their stems (first five letters of words of six or more, marked `_`),
-so that supprimer/suppression/supprimez or hacked/hacker share a feature. Each word's offset
-in the text is kept in `doc.user_data["offsets"]` for the rules and the sentence pass.
+so that supprimer/suppression/supprimez or hacked/hacker share a feature. Then, once more and
+marked `^`, the words of every sentence that asks something ("please…", "pourriez-vous…",
+"je souhaite…"): a long letter tells a story and asks one thing, and the marks let the bag of
+words tell the thing asked for from the story. Each word's offset in the text is kept in
+`doc.user_data["offsets"]` for the rules and the sentence pass.
 """
 
 from __future__ import annotations
@@ -20,6 +23,31 @@ TOKEN = re.compile(r"[^\W_]+|[^\w\s]")
 STEM_FROM = 6
 STEM_LENGTH = 5
 EMPTY = "_empty"
+# What marks a sentence that asks something (on folded text).
+REQUEST = re.compile(
+    r"\b(please|pls|plz|kindly|i (would like|want|wish|ask|request|demand|need|expect)|i'd like|i'm asking"
+    r"|can you|could you|would you|will you|i object|i refuse|i no longer (want|wish)"
+    r"|je (vous )?(demande|prie|souhaite|souhaiterais|voudrais|veux|sollicite|exige|refuse)|merci de|veuillez"
+    r"|pourriez[- ]vous|pouvez[- ]vous|vous pouvez|j'aimerais|svp|stp|s'il vous plait|je m'oppose"
+    r"|je ne (veux|souhaite) plus|jveux|jveu|jvoudrais)\b"
+)
+BOUNDARY = re.compile(r"[.!?;]+(?=\s)|\n")
+
+
+def asked(text: str, matches: Sequence[re.Match[str]]) -> list[str]:
+    """The words of every sentence that asks something, marked `^`."""
+    out: list[str] = []
+    start = 0
+    index = 0
+    ends = [m.end() for m in BOUNDARY.finditer(text)] + [len(text)]
+    for end in ends:
+        first = index
+        while index < len(matches) and matches[index].start() < end:
+            index += 1
+        if index > first and REQUEST.search(text, start, end):
+            out += [f"^{m.group()}" for m in matches[first:index] if m.group().isalpha()]
+        start = end
+    return list(dict.fromkeys(out))
 
 
 def stems(words: Sequence[str]) -> list[str]:
@@ -34,13 +62,15 @@ class FoldedWords:
         matches = list(TOKEN.finditer(text))
         words = [m.group() for m in matches]
         # The bag-of-words layer cannot take an empty document: an empty mail gets a marker.
-        doc = Doc(self.vocab, words=words + stems(words) if words else [EMPTY])
+        doc = Doc(self.vocab, words=words + stems(words) + asked(text, matches) if words else [EMPTY])
         doc.user_data["offsets"] = [m.start() for m in matches]
         return doc
 
     def words(self, words: Sequence[str]) -> Doc:
         """A document of already-split words (a sentence of a mail), stems added."""
-        return Doc(self.vocab, words=list(words) + stems(words) if words else [EMPTY])
+        text = " ".join(words).replace(" ' ", "'").replace(" - ", "-")
+        marks = [f"^{w}" for w in dict.fromkeys(words) if w.isalpha()] if REQUEST.search(text) else []
+        return Doc(self.vocab, words=list(words) + stems(words) + marks if words else [EMPTY])
 
     # spaCy serialises the tokenizer with the pipeline; there is no state to keep.
     def to_bytes(self, **_kwargs: object) -> bytes:
