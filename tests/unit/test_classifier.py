@@ -279,3 +279,22 @@ def test_an_erasure_that_refuses_a_mere_unsubscribe(classifier: Classifier) -> N
 ])
 def test_restriction_while_checking_comes_first(classifier: Classifier, body: str) -> None:
     assert classify(classifier, "", body).intents[0] is Intent.RESTRICT
+
+
+@pytest.mark.parametrize("body", [
+    "Depuis 2 semaines je reçois des SMS de réinitialisation de code PIN alors que j'ai rien demandé.",
+    "I keep getting login codes by text that I never asked for. Is someone trying to get in?",
+    "Our former treasurer still has the password of the association's account and a payment went out.",
+    "Is there a way to know if my data was part of the leak I heard about on the radio?",
+    "Deux hommes se présentant comme contrôleurs WeCashUp demandent la liste des clients aux boutiquiers.",
+])
+def test_security_reported_indirectly(classifier: Classifier, body: str) -> None:
+    assert Intent.SECURITY in classify(classifier, "", body).intents
+
+
+@pytest.mark.parametrize("body", [
+    "I object to this withdrawal fee of 2%. Your website says 1%. Please refund the difference.",
+    "Je m'oppose à ces frais de retrait, votre site annonce 1 %.",
+])
+def test_objecting_to_a_fee_is_no_objection_to_processing(classifier: Classifier, body: str) -> None:
+    assert classify(classifier, "", body).intent is Intent.OTHER
