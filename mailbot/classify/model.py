@@ -27,9 +27,12 @@ from mailbot.mail.text import html_to_text, normalise, strip_quoted
 
 MODEL_CHARS = 8_000
 ACTIVE = 0.5
+# Sentences, and the clauses of a sentence that asks two things ("send me my data in CSV, and
+# stop the targeted ads"): each is scored on its own to place the rights it asks.
 SENTENCE = re.compile(
     r".+?(?:[.!?;](?=\s)|\n\s*\n|(?=\s\d{1,2}[/.)-]\s)|(?=\s[-•*]\s)"
-    r"|(?=,? (?:and )?then )|(?=,? (?:et )?(?:puis|ensuite|apres quoi) )|$)",
+    r"|(?=,? (?:and )?then )|(?=,? (?:et )?(?:puis|ensuite|apres quoi) )"
+    r"|(?=,? (?:and|also|plus|but) (?!then ))|(?=,? (?:et|aussi|mais) (?!puis |ensuite ))|$)",
     re.DOTALL,
 )
 WRAPPED = re.compile(r"(?<=[^\n.!?:;])\n(?=[^\n\d•*-])")

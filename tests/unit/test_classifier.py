@@ -298,3 +298,13 @@ def test_security_reported_indirectly(classifier: Classifier, body: str) -> None
 ])
 def test_objecting_to_a_fee_is_no_objection_to_processing(classifier: Classifier, body: str) -> None:
     assert classify(classifier, "", body).intent is Intent.OTHER
+
+
+@pytest.mark.parametrize(("body", "intents"), [
+    ("Salut, envoyez-moi mes données en JSON stp, et arrêtez de me géolocaliser dans l'appli.",
+     (Intent.PORTABILITY, Intent.OBJECT)),
+    ("pls update my surname to Adeyemi on my profile and no more promo sms thx",
+     (Intent.RECTIFY, Intent.UNSUBSCRIBE)),
+])
+def test_two_requests_in_one_sentence_keep_their_order(classifier: Classifier, body: str, intents) -> None:
+    assert classify(classifier, "", body).intents[:2] == intents
