@@ -11,29 +11,31 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 from pathlib import Path
 from typing import Any
 
-from mailbot.classify.model import CALIBRATION_FILE, Classifier, logit, prepare
+from mailbot.classify.model import CALIBRATION_FILE, Classifier, logit, prepare, sigmoid
 
 
-def fit(xs: list[float], ys: list[int], *, steps: int = 200) -> tuple[float, float]:
-    """One-feature logistic regression by Newton's method (a few hundred points at most)."""
+def fit(xs: list[float], ys: list[int], *, steps: int = 200, ridge: float = 1e-2) -> tuple[float, float]:
+    """One-feature logistic regression by Newton's method (a few thousand points at most).
+
+    A small ridge pulls (a, b) towards the identity map (1, 0): on data that one threshold
+    separates perfectly, the unpenalised fit runs off to infinity."""
     a, b = 1.0, 0.0
     for _ in range(steps):
-        ga = gb = haa = hab = hbb = 0.0
+        ga, gb = ridge * (a - 1), ridge * b
+        haa = hbb = ridge
+        hab = 0.0
         for x, y in zip(xs, ys, strict=True):
-            p = 1 / (1 + math.exp(-(a * x + b)))
-            w = p * (1 - p) + 1e-9
+            p = sigmoid(a * x + b)
+            w = p * (1 - p)
             ga += (p - y) * x
             gb += p - y
             haa += w * x * x
             hab += w * x
             hbb += w
         det = haa * hbb - hab * hab
-        if abs(det) < 1e-12:
-            break
         da = (hbb * ga - hab * gb) / det
         db = (haa * gb - hab * ga) / det
         a, b = a - da, b - db

@@ -57,8 +57,12 @@ def logit(p: float) -> float:
     return math.log(p / (1 - p))
 
 
-def _sigmoid(x: float) -> float:
-    return 1 / (1 + math.exp(-x))
+def sigmoid(x: float) -> float:
+    """The logistic function, without overflow for large |x|."""
+    if x >= 0:
+        return 1 / (1 + math.exp(-x))
+    e = math.exp(x)
+    return e / (1 + e)
 
 
 CANDIDATE = 0.2  # a right this likely is checked sentence by sentence
@@ -115,7 +119,7 @@ class Classifier:
         evidence = self.rules.evidence(doc, text)
         adjust = adjustments(evidence)
         scores = {
-            label: _sigmoid(logit(score) + adjust.get(label, 0.0)) for label, score in doc.cats.items()
+            label: sigmoid(logit(score) + adjust.get(label, 0.0)) for label, score in doc.cats.items()
         }
         if not text.strip():
             return Classification(Intent.OTHER, (Intent.OTHER,), 0.0, lang, needs_review=True)
@@ -137,7 +141,7 @@ class Classifier:
     def _result(self, labels: list[str], confidence: float, lang: str, evidence: list[Evidence]) -> Classification:
         mapping = self.calibration.get("other" if labels[0] == Intent.OTHER.value else "right")
         if mapping:
-            confidence = _sigmoid(mapping["a"] * logit(confidence) + mapping["b"])
+            confidence = sigmoid(mapping["a"] * logit(confidence) + mapping["b"])
         threshold = self.threshold(Intent(labels[0]))
         if lang not in ("en", "fr", "und"):
             # Other languages: best effort, always below the threshold so that a person reads it.
