@@ -103,7 +103,9 @@ def test_multi_intent_keeps_the_order_asked(classifier: Classifier) -> None:
 
 def test_unsubscribe_is_never_read_as_delete(classifier: Classifier) -> None:
     for body in ("Stop sending me your newsletters, I don't want them anymore.",
-                 "Arrêtez de m'envoyer vos mails publicitaires svp", "unsubscribe", "STOP PUB"):
+                 "Arrêtez de m'envoyer vos mails publicitaires svp", "unsubscribe", "STOP PUB",
+                 "Je reçois ça toutes les semaines. Supprimez-moi de cette liste de diffusion.",
+                 "Delete me from this mailing list, I never signed up for it."):
         assert classify(classifier, "", body).intent is not Intent.DELETE
 
 
