@@ -13,6 +13,7 @@ words tell the thing asked for from the story. Each word's offset in the text is
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 
 from spacy.language import Language
@@ -34,19 +35,19 @@ REQUEST = re.compile(
 BOUNDARY = re.compile(r"[.!?;]+(?=\s)|\n")
 
 
-def asked(text: str, matches: Sequence[re.Match[str]]) -> list[str]:
+def asked(text: str, words: Sequence[str], offsets: Sequence[int]) -> list[str]:
     """The words of every sentence that asks something, marked `^`."""
+    cues = [m.start() for m in REQUEST.finditer(text)]
+    if not cues:
+        return []
+    ends = [m.end() for m in BOUNDARY.finditer(text)]
+    sentences = []
+    for cue in cues:
+        k = bisect_right(ends, cue)
+        sentences.append((ends[k - 1] if k else 0, ends[k] if k < len(ends) else len(text)))
     out: list[str] = []
-    start = 0
-    index = 0
-    ends = [m.end() for m in BOUNDARY.finditer(text)] + [len(text)]
-    for end in ends:
-        first = index
-        while index < len(matches) and matches[index].start() < end:
-            index += 1
-        if index > first and REQUEST.search(text, start, end):
-            out += [f"^{m.group()}" for m in matches[first:index] if m.group().isalpha()]
-        start = end
+    for start, end in dict.fromkeys(sentences):
+        out += [f"^{w}" for w in words[bisect_left(offsets, start) : bisect_left(offsets, end)] if w.isalpha()]
     return list(dict.fromkeys(out))
 
 
@@ -61,9 +62,10 @@ class FoldedWords:
     def __call__(self, text: str) -> Doc:
         matches = list(TOKEN.finditer(text))
         words = [m.group() for m in matches]
+        offsets = [m.start() for m in matches]
         # The bag-of-words layer cannot take an empty document: an empty mail gets a marker.
-        doc = Doc(self.vocab, words=words + stems(words) + asked(text, matches) if words else [EMPTY])
-        doc.user_data["offsets"] = [m.start() for m in matches]
+        doc = Doc(self.vocab, words=words + stems(words) + asked(text, words, offsets) if words else [EMPTY])
+        doc.user_data["offsets"] = offsets
         return doc
 
     def words(self, words: Sequence[str]) -> Doc:
