@@ -124,11 +124,11 @@ def _split(pattern: str) -> list[str]:
 def gate(pattern: str) -> tuple[str, ...]:
     """Literal strings of which every match contains at least one (empty: no gate).
 
-    All gate strings are found in one Aho-Corasick pass, a regex scan of a 2 KB mail costs far
-    more: a pattern is only run on mail that holds one of its gate strings. Of the required parts of a pattern
-    (a run of letters, or a group whose every branch has a gate) the one with the longest
-    shortest needle is used, so that `(pas|jamais) (de )?(piratage|fraude)` is gated on its
-    rare words rather than on "pas"."""
+    All gate strings are found in one Aho-Corasick pass; a regex scan of a 2 KB mail costs far
+    more, so a pattern is only run on mail that holds one of its gate strings. Of the required
+    parts of a pattern (a run of literal characters, or a group whose every branch has a gate)
+    the one with the longest shortest needle is used, so that `(pas|jamais) (de )?(piratage|fraude)`
+    is gated on its rare words rather than on "pas"."""
     if "(?" in pattern:
         return ()  # flags and look-arounds: not worth reasoning about
     branches = _split(pattern)

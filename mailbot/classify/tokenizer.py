@@ -69,7 +69,7 @@ class FoldedWords:
         return doc
 
     def words(self, words: Sequence[str]) -> Doc:
-        """A document of already-split words (a sentence of a mail), stems added."""
+        """A document of already-split words (a sentence of a mail), stems and marks added."""
         text = " ".join(words).replace(" ' ", "'").replace(" - ", "-")
         marks = [f"^{w}" for w in dict.fromkeys(words) if w.isalpha()] if REQUEST.search(text) else []
         return Doc(self.vocab, words=list(words) + stems(words) + marks if words else [EMPTY])
