@@ -311,3 +311,13 @@ def test_objecting_to_a_fee_is_no_objection_to_processing(classifier: Classifier
 ])
 def test_two_requests_in_one_sentence_keep_their_order(classifier: Classifier, body: str, intents) -> None:
     assert classify(classifier, "", body).intents[:2] == intents
+
+
+@pytest.mark.parametrize("body", [
+    "En application de l'article 38 de la loi du 6 janvier 1978 modifiée, je vous prie de supprimer mes "
+    "coordonnées de vos fichiers de prospection commerciale.",
+    "Please remove my email address from your marketing lists and your mailing database.",
+])
+def test_leaving_a_marketing_list_asks_no_erasure_at_all(classifier: Classifier, body: str) -> None:
+    result = classify(classifier, "", body)
+    assert result.intent is Intent.UNSUBSCRIBE and Intent.DELETE not in result.intents, result
