@@ -53,6 +53,10 @@ def test_clear_requests(classifier: Classifier, subject: str, body: str, intent:
     ("Partnership", "We are a payment aggregator in Lomé and would like to discuss a partnership."),
     ("Portabilité", "Je change d'opérateur : comment garder mon numéro ? Il me faut le code RIO."),
     ("Switching", "How do I port my number to another network? I need my PAC code."),
+    ("", "Please update your app, it crashes on Android 14."),
+    ("", "Can you send me a copy of my last three bank statements for my visa application?"),
+    ("", "Can you export my transactions to PDF for my accountant?"),
+    ("", "Pouvez-vous mettre à jour votre application ? Elle plante depuis hier."),
 ])
 def test_hard_negatives_are_not_risky_rights(classifier: Classifier, subject: str, body: str) -> None:
     result = classify(classifier, subject, body)
