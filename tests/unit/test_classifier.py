@@ -57,6 +57,8 @@ def test_clear_requests(classifier: Classifier, subject: str, body: str, intent:
     ("", "Can you send me a copy of my last three bank statements for my visa application?"),
     ("", "Can you export my transactions to PDF for my accountant?"),
     ("", "Pouvez-vous mettre à jour votre application ? Elle plante depuis hier."),
+    ("", "Please correct my transfer, I sent 5000 instead of 500 to the wrong person."),
+    ("", "Pouvez-vous m'envoyer le relevé de mes transactions de mars en Excel ?"),
 ])
 def test_hard_negatives_are_not_risky_rights(classifier: Classifier, subject: str, body: str) -> None:
     result = classify(classifier, subject, body)
