@@ -193,15 +193,16 @@ class Rules:
                     self.matcher.add(key, [Doc(nlp.vocab, words=words)])
                 else:
                     self.regexes.append((label, weight, entry["regex"]))
-        self.compiled = [(label, weight, _compile(pattern), gate(pattern)) for label, weight, pattern in self.regexes]
+        self.compiled = [(label, weight, _compile(pattern)) for label, weight, pattern in self.regexes]
         # Every gate string of every pattern, found in one pass over the mail (Aho-Corasick)
-        # rather than one substring search per string.
-        numbers = {needle: n for n, needle in enumerate(sorted({s for *_, gates in self.compiled for s in gates}))}
+        # rather than one substring search per string; a pattern's gate is a set of their numbers.
+        needles = [gate(pattern) for _, _, pattern in self.regexes]
+        numbers = {needle: n for n, needle in enumerate(sorted({s for strings in needles for s in strings}))}
         self.needles = ahocorasick.Automaton()
         for needle, number in numbers.items():
             self.needles.add_word(needle, number)
         self.needles.make_automaton()
-        self.gates = [frozenset(numbers[s] for s in gates) for *_, gates in self.compiled]
+        self.gates = [frozenset(numbers[s] for s in strings) for strings in needles]
 
     def evidence(self, doc: Doc, text: str) -> list[Evidence]:
         """Every match in `text` (folded) and `doc`, the tokens the model read from it."""
@@ -214,7 +215,7 @@ class Rules:
             label, weight = self.weights[key]
             found.append(Evidence(label, weight, offsets[start], key))
         present = {number for _, number in self.needles.iter(text)} if len(self.needles) else set()
-        for (label, weight, (regex, bounded), _), gates in zip(self.compiled, self.gates, strict=True):
+        for (label, weight, (regex, bounded)), gates in zip(self.compiled, self.gates, strict=True):
             if gates and gates.isdisjoint(present):
                 continue
             for match in regex.finditer(text):

@@ -70,6 +70,7 @@ class FoldedWords:
 
     def words(self, words: Sequence[str]) -> Doc:
         """A document of already-split words (a sentence of a mail), stems and marks added."""
+        # The cues are matched on text: rejoin "pourriez - vous", "s ' il" as they were written.
         text = " ".join(words).replace(" ' ", "'").replace(" - ", "-")
         marks = [f"^{w}" for w in dict.fromkeys(words) if w.isalpha()] if REQUEST.search(text) else []
         return Doc(self.vocab, words=list(words) + stems(words) + marks if words else [EMPTY])
