@@ -5,6 +5,7 @@ Loaded once per process (`load_classifier` caches by path); `classify_many` work
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import re
@@ -45,7 +46,13 @@ FORMULA = re.compile(
     r"|vous disposez d'un delai|je vous rappelle que vous disposez|you have (one|1|a) (calendar )?month"
     r"|i remind you that you have|please (reply|respond) within)\b"
 )
-FORMULA_LENGTH = 160  # longer sentences that open with a formula go on to ask something
+FORMULA_LENGTH = 160
+# A greeting on a line of its own ("Dear Data Protection Officer,") asks nothing either.
+GREETING = re.compile(
+    r"^\W*(dear|hi|hello|hey|good (morning|afternoon|evening)|to whom it may concern|bonjour|bonsoir"
+    r"|salut|slt|bjr|bsr|madame|monsieur|mesdames|messieurs|cher|chere|chers|a l'attention)\b"
+    r"[^.!?]{0,50}[,:]$"
+)  # longer sentences that open with a formula go on to ask something
 PATTERNS = Path(__file__).resolve().parents[2] / "intents" / "patterns"
 
 
@@ -112,10 +119,11 @@ class Classifier:
         results = []
         docs = self.nlp.pipe(texts, batch_size=256)
         for (subject, body), text, lang, doc in zip(items, texts, langs, docs, strict=True):
-            results.append(self._decide(doc, text, lang or detect_language(f"{subject}\n{body}")))
+            body_start = min(len(fold(subject)) + 1, len(text))
+            results.append(self._decide(doc, text, lang or detect_language(f"{subject}\n{body}"), body_start))
         return results
 
-    def _decide(self, doc: Doc, text: str, lang: str) -> Classification:
+    def _decide(self, doc: Doc, text: str, lang: str, body_start: int = 0) -> Classification:
         evidence = self.rules.evidence(doc, text)
         adjust = adjustments(evidence)
         scores = {
@@ -133,9 +141,9 @@ class Classifier:
         # A mail that asks a right may ask more: sentences find and place the others. They
         # never turn ordinary mail into a request ("supprimez le paiement en double").
         candidates = [label for label, s in rights.items() if s >= CANDIDATE]
-        sentence_at = self._sentences(doc, text, candidates) if len(candidates) > 1 else {}
+        sentence_at = self._sentences(doc, text, candidates, body_start) if len(candidates) > 1 else {}
         active += [label for label in sentence_at if label not in active]
-        ordered = self._order(active, evidence, sentence_at, scores)
+        ordered = self._order(active, evidence, sentence_at, scores, body_start)
         return self._result(ordered, scores[ordered[0]], lang, evidence)
 
     def _result(self, labels: list[str], confidence: float, lang: str, evidence: list[Evidence]) -> Classification:
@@ -166,43 +174,55 @@ class Classifier:
             raise ModelNotTrainedError("the intent model was built with another tokenizer: run `mailbot train`")
         return tokenizer
 
-    def _sentences(self, doc: Doc, text: str, candidates: list[str]) -> dict[str, int]:
-        """Where each candidate right is first asked: the first sentence that reads as it.
-        Sentences reuse the mail's tokens; only the text classifier runs again."""
+    def _sentences(self, doc: Doc, text: str, candidates: list[str], body_start: int = 0) -> dict[str, list[int]]:
+        """Where each candidate right is first asked: the first sentence that reads as it, in
+        the subject (a sentence of its own) and in the body. Sentences reuse the mail's tokens; only the text
+        classifier runs again."""
         offsets: list[int] = doc.user_data["offsets"]
         # Hard-wrapped lines are joined first (same length, so offsets still match the text).
         words = [token.text for token in doc[: len(offsets)]]
         spans: list[tuple[int, Doc]] = []
         index = 0
-        for match in SENTENCE.finditer(WRAPPED.sub(" ", text)):
+        joined = WRAPPED.sub(" ", text)
+        matches = itertools.chain(SENTENCE.finditer(joined, 0, body_start), SENTENCE.finditer(joined, body_start))
+        for match in matches:
             first = index
             while index < len(offsets) and offsets[index] < match.end():
                 index += 1
             sentence = match.group().strip()
-            if index > first and len(sentence) > 3 and not (
+            if index > first and len(sentence) > 3 and not GREETING.match(sentence) and not (
                     len(sentence) < FORMULA_LENGTH and FORMULA.match(sentence)):
                 lead = len(match.group()) - len(match.group().lstrip())  # a sentence starts at its first letter
                 spans.append((match.start() + lead, self.tokenizer.words(words[first:index])))
                 if len(spans) == 40:
                     break
         textcat = self.nlp.get_pipe("textcat_multilabel")
-        found: dict[str, int] = {}
+        found: dict[str, list[int]] = {}
         for (start, _), sentence in zip(spans, textcat.pipe(s for _, s in spans), strict=True):  # type: ignore[attr-defined]
             top = max(sentence.cats, key=sentence.cats.__getitem__)
-            if top in candidates and top not in found and sentence.cats[top] >= SENTENCE_HIT:
-                found[top] = start
+            if top in candidates and sentence.cats[top] >= SENTENCE_HIT:
+                places = found.setdefault(top, [])
+                if not places or (places[-1] < body_start <= start):
+                    places.append(start)
         return found
 
-    def _order(self, active: list[str], evidence: list[Evidence], sentence_at: dict[str, int],
-               scores: dict[str, float]) -> list[str]:
-        """Intents in the order asked: first rule match or first sentence, whichever is earlier."""
+    def _order(self, active: list[str], evidence: list[Evidence], sentence_at: dict[str, list[int]],
+               scores: dict[str, float], body_start: int = 0) -> list[str]:
+        """Intents in the order asked in the body: first rule match or first sentence, whichever
+        is earlier. A right the subject names and the body does not ask comes first."""
         if len(active) == 1:
             return active
         far = 10**9
-        position = {label: sentence_at.get(label, far) for label in active}
-        for e in evidence:
-            if e.label in position and e.weight > 0:
-                position[e.label] = min(position[e.label], e.start)
+        in_body = {label: far for label in active}
+        in_subject = dict(in_body)
+        places = [(label, at) for label, ats in sentence_at.items() for at in ats]
+        places += [(e.label, e.start) for e in evidence if e.weight > 0]
+        for label, at in places:
+            if label in in_body:
+                seen = in_body if at >= body_start else in_subject
+                seen[label] = min(seen[label], at)
+        position = {label: in_body[label] if in_body[label] < far else in_subject[label] - far
+                    if in_subject[label] < far else far for label in active}
         # Ties and unplaced intents fall back to the model's strength.
         return sorted(active, key=lambda label: (position[label], -scores[label]))
 

@@ -327,3 +327,24 @@ def test_two_requests_in_one_sentence_keep_their_order(classifier: Classifier, b
 def test_leaving_a_marketing_list_asks_no_erasure_at_all(classifier: Classifier, body: str) -> None:
     result = classify(classifier, "", body)
     assert result.intent is Intent.UNSUBSCRIBE and Intent.DELETE not in result.intents, result
+
+
+@pytest.mark.parametrize(("subject", "body", "intents"), [
+    ("Export and erasure",
+     "Hello,\n\nFirst please send me my order history and saved addresses as a CSV file. When I have it, "
+     "erase my account and everything in it.\n\nThanks, Kwame",
+     (Intent.PORTABILITY, Intent.DELETE)),
+    ("Suppression et copie",
+     "Bonjour,\n\nJe voudrais d'abord une copie des données que vous avez sur moi. Ensuite, supprimez "
+     "mon compte.\n\nMerci, Awa",
+     (Intent.ACCESS, Intent.DELETE)),
+])
+def test_the_body_orders_the_rights_a_subject_names(classifier: Classifier, subject: str, body: str, intents) -> None:
+    assert classify(classifier, subject, body).intents[:2] == intents
+
+
+def test_a_greeting_line_places_no_right(classifier: Classifier) -> None:
+    body = ("Dear Data Protection Officer,\n\nI object under Article 21(3) to all direct marketing from you, "
+            "by e-mail, SMS and post. Please confirm that my details have been suppressed.\n\nYours faithfully,\nR. Lawal")
+    result = classify(classifier, "Stop marketing", body)
+    assert result.intent is Intent.UNSUBSCRIBE and Intent.DELETE not in result.intents, result
