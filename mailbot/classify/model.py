@@ -5,6 +5,7 @@ Loaded once per process (`load_classifier` caches by path); `classify_many` work
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import json
 import math
@@ -141,9 +142,9 @@ class Classifier:
         # A mail that asks a right may ask more: sentences find and place the others. They
         # never turn ordinary mail into a request ("supprimez le paiement en double").
         candidates = [label for label, s in rights.items() if s >= CANDIDATE]
-        sentence_at = self._sentences(doc, text, candidates, body_start) if len(candidates) > 1 else {}
+        sentence_at, reads = self._sentences(doc, text, candidates, evidence, body_start) if len(candidates) > 1 else ({}, {})
         active += [label for label in sentence_at if label not in active]
-        ordered = self._order(active, evidence, sentence_at, scores, body_start)
+        ordered = self._order(active, evidence, sentence_at, reads, scores, body_start)
         return self._result(ordered, scores[ordered[0]], lang, evidence)
 
     def _result(self, labels: list[str], confidence: float, lang: str, evidence: list[Evidence]) -> Classification:
@@ -174,14 +175,16 @@ class Classifier:
             raise ModelNotTrainedError("the intent model was built with another tokenizer: run `mailbot train`")
         return tokenizer
 
-    def _sentences(self, doc: Doc, text: str, candidates: list[str], body_start: int = 0) -> dict[str, list[int]]:
-        """Where each candidate right is first asked: the first sentence that reads as it, in
-        the subject (a sentence of its own) and in the body. Sentences reuse the mail's tokens; only the text
-        classifier runs again."""
+    def _sentences(self, doc: Doc, text: str, candidates: list[str], evidence: list[Evidence],
+                   body_start: int = 0) -> tuple[dict[str, list[int]], dict[int, str]]:
+        """Where each candidate right is first asked: the first sentence that reads as it (its
+        words and the rule matches inside it), in the subject (a sentence of its own) and in
+        the body; and what every sentence, by its start, reads as. Sentences reuse the mail's
+        tokens; only the text classifier runs again."""
         offsets: list[int] = doc.user_data["offsets"]
         # Hard-wrapped lines are joined first (same length, so offsets still match the text).
         words = [token.text for token in doc[: len(offsets)]]
-        spans: list[tuple[int, Doc]] = []
+        spans: list[tuple[int, int, Doc]] = []
         index = 0
         joined = WRAPPED.sub(" ", text)
         matches = itertools.chain(SENTENCE.finditer(joined, 0, body_start), SENTENCE.finditer(joined, body_start))
@@ -193,38 +196,46 @@ class Classifier:
             if index > first and len(sentence) > 3 and not GREETING.match(sentence) and not (
                     len(sentence) < FORMULA_LENGTH and FORMULA.match(sentence)):
                 lead = len(match.group()) - len(match.group().lstrip())  # a sentence starts at its first letter
-                spans.append((match.start() + lead, self.tokenizer.words(words[first:index])))
+                spans.append((match.start() + lead, match.end(), self.tokenizer.words(words[first:index])))
                 if len(spans) == 40:
                     break
         textcat = self.nlp.get_pipe("textcat_multilabel")
         found: dict[str, list[int]] = {}
-        for (start, _), sentence in zip(spans, textcat.pipe(s for _, s in spans), strict=True):  # type: ignore[attr-defined]
-            top = max(sentence.cats, key=sentence.cats.__getitem__)
-            if top in candidates and sentence.cats[top] >= SENTENCE_HIT:
+        reads: dict[int, str] = {}
+        for (start, end, _), sentence in zip(spans, textcat.pipe(s for *_, s in spans), strict=True):  # type: ignore[attr-defined]
+            adjust = adjustments([e for e in evidence if start <= e.start < end])
+            cats = {label: sigmoid(logit(p) + adjust.get(label, 0.0)) for label, p in sentence.cats.items()}
+            top = max(cats, key=cats.__getitem__)
+            reads[start] = top
+            if top in candidates and cats[top] >= SENTENCE_HIT:
                 places = found.setdefault(top, [])
                 if not places or (places[-1] < body_start <= start):
                     places.append(start)
-        return found
+        return found, reads
 
     def _order(self, active: list[str], evidence: list[Evidence], sentence_at: dict[str, list[int]],
-               scores: dict[str, float], body_start: int = 0) -> list[str]:
-        """Intents in the order asked in the body: first rule match or first sentence, whichever
-        is earlier. A right the subject names and the body does not ask comes first."""
+               reads: dict[int, str], scores: dict[str, float], body_start: int = 0) -> list[str]:
+        """Intents in the order asked in the body: the first sentence that reads as the right or
+        holds a rule match for it. A right the subject names and the body does not ask comes
+        first. In one sentence, the right it reads as comes first, then the stronger."""
         if len(active) == 1:
             return active
         far = 10**9
+        starts = sorted(reads)
         in_body = {label: far for label in active}
         in_subject = dict(in_body)
         places = [(label, at) for label, ats in sentence_at.items() for at in ats]
-        places += [(e.label, e.start) for e in evidence if e.weight > 0]
+        for e in evidence:
+            if e.weight > 0:
+                i = bisect.bisect_right(starts, e.start) - 1
+                places.append((e.label, starts[i] if i >= 0 else e.start))
         for label, at in places:
             if label in in_body:
                 seen = in_body if at >= body_start else in_subject
                 seen[label] = min(seen[label], at)
         position = {label: in_body[label] if in_body[label] < far else in_subject[label] - far
                     if in_subject[label] < far else far for label in active}
-        # Ties and unplaced intents fall back to the model's strength.
-        return sorted(active, key=lambda label: (position[label], -scores[label]))
+        return sorted(active, key=lambda label: (position[label], reads.get(position[label]) != label, -scores[label]))
 
 
 def prepare(subject: str, body: str) -> tuple[str, str]:

@@ -348,3 +348,29 @@ def test_a_greeting_line_places_no_right(classifier: Classifier) -> None:
             "by e-mail, SMS and post. Please confirm that my details have been suppressed.\n\nYours faithfully,\nR. Lawal")
     result = classify(classifier, "Stop marketing", body)
     assert result.intent is Intent.UNSUBSCRIBE and Intent.DELETE not in result.intents, result
+
+
+@pytest.mark.parametrize("body", [
+    "Please erase all personal data you hold about me without delay.",
+    "I am writing to request the erasure of all personal data you hold about me, pursuant to Article 17.",
+    "Kindly destroy the records you keep on me and confirm when done.",
+    "Je vous demande l'effacement de l'ensemble des données me concernant que vous détenez.",
+    "Merci de procéder à la suppression des données me concernant.",
+    "supprimez ttes les infos ke vs avez sur moi",
+])
+def test_erasing_the_data_held_about_me_is_erasure_not_access(classifier: Classifier, body: str) -> None:
+    assert classify(classifier, "", body).intent is Intent.DELETE
+
+
+@pytest.mark.parametrize("body", [
+    "Merci de supprimer les données me concernant de vos fichiers de prospection.",
+    "Please remove the information you hold about me from your marketing lists.",
+])
+def test_leaving_a_marketing_file_is_no_erasure(classifier: Classifier, body: str) -> None:
+    result = classify(classifier, "", body)
+    assert result.intent is Intent.UNSUBSCRIBE and Intent.DELETE not in result.intents, result
+
+
+def test_article_numbers_in_phone_typed_french(classifier: Classifier) -> None:
+    body = "bjr jvoudrais une copie de tt mes donnees perso ke vs avez, c larticle 15 du rgpd je crois. mrc"
+    assert classify(classifier, "", body).intent is Intent.ACCESS
