@@ -374,3 +374,30 @@ def test_leaving_a_marketing_file_is_no_erasure(classifier: Classifier, body: st
 def test_article_numbers_in_phone_typed_french(classifier: Classifier) -> None:
     body = "bjr jvoudrais une copie de tt mes donnees perso ke vs avez, c larticle 15 du rgpd je crois. mrc"
     assert classify(classifier, "", body).intent is Intent.ACCESS
+
+
+@pytest.mark.parametrize(("body", "intent"), [
+    ("I withdraw my consent to the processing of my personal data for the purposes you listed. "
+     "Please stop processing it.", Intent.OBJECT),
+    ("Je retire mon consentement au traitement de mes données et vous demande de cesser toute utilisation.",
+     Intent.OBJECT),
+    ("I withdraw my consent to receive marketing emails.", Intent.UNSUBSCRIBE),
+])
+def test_withdrawn_consent_is_an_objection_unless_it_is_to_marketing(
+        classifier: Classifier, body: str, intent: Intent) -> None:
+    assert classify(classifier, "", body).intent is intent
+
+
+@pytest.mark.parametrize("body", [
+    "bonjour jai pas fait le transfert de 15000 vers ce numero, c quoi ca",
+    "Je vois un prélèvement de 8 000 F que je reconnais pas, vous pouvez vérifier ?",
+    "Depuis hier de l'argent disparaît de mon compte sans raison.",
+    "Money keeps disappearing from my wallet, 3 times this week.",
+])
+def test_unrecognised_debits_in_plain_words_are_security(classifier: Classifier, body: str) -> None:
+    assert Intent.SECURITY in classify(classifier, "", body).intents
+
+
+def test_never_having_used_the_service_is_no_fraud_report(classifier: Classifier) -> None:
+    body = "J'ai testé l'appli une fois, je n'ai jamais fait de transfert. Supprimez mon compte svp."
+    assert Intent.SECURITY not in classify(classifier, "", body).intents
