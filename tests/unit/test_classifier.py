@@ -401,3 +401,10 @@ def test_unrecognised_debits_in_plain_words_are_security(classifier: Classifier,
 def test_never_having_used_the_service_is_no_fraud_report(classifier: Classifier) -> None:
     body = "J'ai testé l'appli une fois, je n'ai jamais fait de transfert. Supprimez mon compte svp."
     assert Intent.SECURITY not in classify(classifier, "", body).intents
+
+
+def test_a_request_to_close_the_account_buried_in_a_phone_typed_complaint(classifier: Classifier) -> None:
+    body = ("bjr, ca fait 3 mois ke jai des problemes avec vos transferts, frais bizarres, appli ki plante, "
+            "mon cousin a attendu son argent 1 semaine. jvous ecris pas pr me plaindre encore, ca sert a rien. "
+            "mais y a un truc ke jveu regler: jveu ke vs supprimiez mon compte definitivement avec mes donnees. cdlt")
+    assert classify(classifier, "", body).intent is Intent.DELETE
