@@ -408,3 +408,12 @@ def test_a_request_to_close_the_account_buried_in_a_phone_typed_complaint(classi
             "mon cousin a attendu son argent 1 semaine. jvous ecris pas pr me plaindre encore, ca sert a rien. "
             "mais y a un truc ke jveu regler: jveu ke vs supprimiez mon compte definitivement avec mes donnees. cdlt")
     assert classify(classifier, "", body).intent is Intent.DELETE
+
+
+@pytest.mark.parametrize("body", [
+    "Je vous prie de bien vouloir m'adresser une copie intégrale de mon acte de naissance. "
+    "Je suis né le 3 mai 1979 à Namur.",
+    "Please could you send me a certified copy of my birth certificate? I was born on 4 June 1988 in Leeds.",
+])
+def test_asking_a_registry_for_a_certificate_is_no_right(classifier: Classifier, body: str) -> None:
+    assert classify(classifier, "", body).intent is Intent.OTHER
