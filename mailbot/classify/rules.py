@@ -121,6 +121,22 @@ def _split(pattern: str) -> list[str]:
     return [pattern[start + 1 : end] for start, end in zip([-1, *cuts], [*cuts, len(pattern)], strict=True)]
 
 
+LOOKAROUND = ("(?=", "(?!", "(?<=", "(?<!")
+
+
+def _without_lookarounds(pattern: str) -> str:
+    """`pattern` with its look-ahead and look-behind groups left out."""
+    while True:
+        opens = [i for i, char, _ in _structure(pattern) if char == "(" and pattern.startswith(LOOKAROUND, i)]
+        if not opens:
+            return pattern
+        start = opens[0]
+        end = next((start + k for k, c, depth in _structure(pattern[start:]) if c == ")" and depth == 0), -1)
+        if end < 0:
+            return pattern
+        pattern = pattern[:start] + pattern[end + 1 :]
+
+
 def gate(pattern: str) -> tuple[str, ...]:
     """Literal strings of which every match contains at least one (empty: no gate).
 
@@ -129,8 +145,9 @@ def gate(pattern: str) -> tuple[str, ...]:
     parts of a pattern (a run of literal characters, or a group whose every branch has a gate)
     the one with the longest shortest needle is used, so that `(pas|jamais) (de )?(piratage|fraude)`
     is gated on its rare words rather than on "pas"."""
+    pattern = _without_lookarounds(pattern)  # zero-width: every match still holds the rest
     if "(?" in pattern:
-        return ()  # flags and look-arounds: not worth reasoning about
+        return ()  # flags and non-capturing groups: not worth reasoning about
     branches = _split(pattern)
     if len(branches) > 1:
         needles: list[str] = []

@@ -417,3 +417,9 @@ def test_a_request_to_close_the_account_buried_in_a_phone_typed_complaint(classi
 ])
 def test_asking_a_registry_for_a_certificate_is_no_right(classifier: Classifier, body: str) -> None:
     assert classify(classifier, "", body).intent is Intent.OTHER
+
+
+def test_a_look_around_does_not_hide_the_gate() -> None:
+    assert gate(r"\b(je retire|retirer) (mon|mes) consentements?\b(?![^.\n]{0,60}(prospection|publicit))") == (
+        " consentement",)
+    assert gate(r"(?i)stop") == ()
