@@ -47,13 +47,13 @@ FORMULA = re.compile(
     r"|vous disposez d'un delai|je vous rappelle que vous disposez|you have (one|1|a) (calendar )?month"
     r"|i remind you that you have|please (reply|respond) within)\b"
 )
-FORMULA_LENGTH = 160
+FORMULA_LENGTH = 160  # longer sentences that open with a formula go on to ask something
 # A greeting on a line of its own ("Dear Data Protection Officer,") asks nothing either.
 GREETING = re.compile(
     r"^\W*(dear|hi|hello|hey|good (morning|afternoon|evening)|to whom it may concern|bonjour|bonsoir"
     r"|salut|slt|bjr|bsr|madame|monsieur|mesdames|messieurs|cher|chere|chers|a l'attention)\b"
     r"[^.!?]{0,50}[,:]$"
-)  # longer sentences that open with a formula go on to ask something
+)
 PATTERNS = Path(__file__).resolve().parents[2] / "intents" / "patterns"
 
 
@@ -233,9 +233,12 @@ class Classifier:
             if label in in_body:
                 seen = in_body if at >= body_start else in_subject
                 seen[label] = min(seen[label], at)
-        position = {label: in_body[label] if in_body[label] < far else in_subject[label] - far
-                    if in_subject[label] < far else far for label in active}
-        return sorted(active, key=lambda label: (position[label], reads.get(position[label]) != label, -scores[label]))
+        def position(label: str) -> int:
+            if in_body[label] < far:
+                return in_body[label]
+            return in_subject[label] - far if in_subject[label] < far else far  # subject only: first
+
+        return sorted(active, key=lambda label: (position(label), reads.get(position(label)) != label, -scores[label]))
 
 
 def prepare(subject: str, body: str) -> tuple[str, str]:
