@@ -210,10 +210,14 @@ class Rules:
                     self.matcher.add(key, [Doc(nlp.vocab, words=words)])
                 else:
                     self.regexes.append((label, weight, entry["regex"]))
-        self.compiled = [(label, weight, _compile(pattern)) for label, weight, pattern in self.regexes]
+        # A regex written for several labels, or in both languages, runs once and counts for each.
+        outputs: dict[str, list[tuple[str, float]]] = {}
+        for label, weight, pattern in self.regexes:
+            outputs.setdefault(pattern, []).append((label, weight))
+        self.compiled = [(_compile(pattern), tuple(pairs)) for pattern, pairs in outputs.items()]
         # Every gate string of every pattern, found in one pass over the mail (Aho-Corasick)
         # rather than one substring search per string; a pattern's gate is a set of their numbers.
-        needles = [gate(pattern) for _, _, pattern in self.regexes]
+        needles = [gate(pattern) for pattern in outputs]
         numbers = {needle: n for n, needle in enumerate(sorted({s for strings in needles for s in strings}))}
         self.needles = ahocorasick.Automaton()
         for needle, number in numbers.items():
@@ -232,18 +236,22 @@ class Rules:
             label, weight = self.weights[key]
             found.append(Evidence(label, weight, offsets[start], key))
         present = {number for _, number in self.needles.iter(text)} if len(self.needles) else set()
-        for (label, weight, (regex, bounded)), gates in zip(self.compiled, self.gates, strict=True):
+        for ((regex, bounded), pairs), gates in zip(self.compiled, self.gates, strict=True):
             if gates and gates.isdisjoint(present):
                 continue
             for match in regex.finditer(text):
                 start = match.start()
-                if not bounded or start == 0 or not text[start - 1].isalnum():
+                if bounded and start and text[start - 1].isalnum():
+                    continue
+                for label, weight in pairs:
                     if label == EVERY_RIGHT:  # its scope is the whole mail
                         found += [Evidence(each, weight, 0, regex.pattern[:40], len(text)) for each in RIGHTS]
                     else:
                         found.append(Evidence(label, weight, start, regex.pattern[:40], match.end()))
-                    if weight > 0:
-                        break  # one positive match says enough; every negation has its own scope
+                # One positive match says enough; every negation has its own scope.
+                pairs = tuple((label, weight) for label, weight in pairs if weight < 0)
+                if not pairs:
+                    break
         return _outside_negations(found)
 
 
