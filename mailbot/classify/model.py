@@ -38,6 +38,11 @@ SENTENCE = re.compile(
     re.DOTALL,
 )
 WRAPPED = re.compile(r"(?<=[^\n.!?:;])\n(?=[^\n\d•*-])")
+# The full stop of an abbreviation ends no sentence: "art. 21(2)", "n. 4", "M. Diallo", "cf. ".
+ABBREVIATION = re.compile(
+    "|".join(rf"(?<=\b{word})\.(?=\s*\d)" for word in ("art", "al", "para", "no", "nr", "n", "p", "ch"))
+    + "|" + "|".join(rf"(?<=\b{word})\.(?=\s)" for word in ("m", "mme", "mr", "mrs", "ms", "dr", "cf", "st", "ste"))
+)
 # Letter closings and the reminder of the legal deadline ask for nothing: the sentence pass
 # skips sentences that open with one. Matched on folded text.
 FORMULA = re.compile(
@@ -186,7 +191,7 @@ class Classifier:
         words = [token.text for token in doc[: len(offsets)]]
         spans: list[tuple[int, int, Doc]] = []
         index = 0
-        joined = WRAPPED.sub(" ", text)
+        joined = ABBREVIATION.sub(" ", WRAPPED.sub(" ", text))
         matches = itertools.chain(SENTENCE.finditer(joined, 0, body_start), SENTENCE.finditer(joined, body_start))
         for match in matches:
             first = index
@@ -203,7 +208,7 @@ class Classifier:
         found: dict[str, list[int]] = {}
         reads: dict[int, str] = {}
         for (start, end, _), sentence in zip(spans, textcat.pipe(s for *_, s in spans), strict=True):  # type: ignore[attr-defined]
-            adjust = adjustments([e for e in evidence if start <= e.start < end])
+            adjust = adjustments([e for e in evidence if start <= e.start < end], again=True)
             cats = {label: sigmoid(logit(p) + adjust.get(label, 0.0)) for label, p in sentence.cats.items()}
             top = max(cats, key=cats.__getitem__)
             reads[start] = top

@@ -186,6 +186,7 @@ class Evidence:
     start: int
     pattern: str
     end: int = -1  # where a negative match ends (its scope)
+    again: bool = False  # a positive pattern's later match: it places a right, it adds no weight
 
 
 class Rules:
@@ -239,6 +240,7 @@ class Rules:
         for ((regex, bounded), pairs), gates in zip(self.compiled, self.gates, strict=True):
             if gates and gates.isdisjoint(present):
                 continue
+            again = False
             for match in regex.finditer(text):
                 start = match.start()
                 if bounded and start and text[start - 1].isalnum():
@@ -247,11 +249,9 @@ class Rules:
                     if label == EVERY_RIGHT:  # its scope is the whole mail
                         found += [Evidence(each, weight, 0, regex.pattern[:40], len(text)) for each in RIGHTS]
                     else:
-                        found.append(Evidence(label, weight, start, regex.pattern[:40], match.end()))
-                # One positive match says enough; every negation has its own scope.
-                pairs = tuple((label, weight) for label, weight in pairs if weight < 0)
-                if not pairs:
-                    break
+                        found.append(Evidence(label, weight, start, regex.pattern[:40], match.end(), again))
+                # One positive match says enough; later ones only say where; every negation has its own scope.
+                again = True
         return _outside_negations(found)
 
 
@@ -263,12 +263,14 @@ def _outside_negations(found: list[Evidence]) -> list[Evidence]:
         label == e.label and start <= e.start < end for label, start, end in scopes)]
 
 
-def adjustments(evidence: list[Evidence]) -> dict[str, float]:
+def adjustments(evidence: list[Evidence], *, again: bool = False) -> dict[str, float]:
     """Log-odds per label: the strongest positive match, a little for each further one,
-    and the strongest negative match."""
+    and the strongest negative match. A pattern's later matches count only with `again`
+    (in a sentence, where a pattern's first match is the one that counts)."""
     result: dict[str, float] = {}
     for label in {e.label for e in evidence}:
-        positive = sorted((e.weight for e in evidence if e.label == label and e.weight > 0), reverse=True)
+        positive = sorted((e.weight for e in evidence if e.label == label and e.weight > 0
+                           and (again or not e.again)), reverse=True)
         negative = [e.weight for e in evidence if e.label == label and e.weight < 0]
         score = (positive[0] + 0.5 * min(len(positive) - 1, 2)) if positive else 0.0
         result[label] = score + (min(negative) if negative else 0.0)

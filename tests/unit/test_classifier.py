@@ -9,7 +9,7 @@ import pytest
 
 from mailbot.classify.corpus import load_examples
 from mailbot.classify.labels import LABELS, RISKY, Intent
-from mailbot.classify.model import PATTERNS, Classifier, folded, prepare
+from mailbot.classify.model import ABBREVIATION, PATTERNS, Classifier, folded, prepare
 from mailbot.classify.rules import Rules, gate
 from tests.support import corpus
 
@@ -423,3 +423,19 @@ def test_a_look_around_does_not_hide_the_gate() -> None:
     assert gate(r"\b(je retire|retirer) (mon|mes) consentements?\b(?![^.\n]{0,60}(prospection|publicit))") == (
         " consentement",)
     assert gate(r"(?i)stop") == ()
+
+
+@pytest.mark.parametrize("body", [
+    "Madame, Monsieur,\n\nJe vous informe que je m'oppose, conformément à l'art. 21(2) du RGPD, au traitement de "
+    "mes données à des fins de prospection par votre société. Merci de noter mon adresse sur votre liste "
+    "d'opposition.\n\nA. Mbeki",
+    "Dear Sir,\n\nI object under Art. 21(2) GDPR to the use of my data for direct marketing by your group. "
+    "Please record this.\n\nJ. Okafor",
+])
+def test_an_objection_to_marketing_is_an_unsubscribe_only(classifier: Classifier, body: str) -> None:
+    assert classify(classifier, "Opposition – Art. 21(2)", body).intents == (Intent.UNSUBSCRIBE,)
+
+
+def test_the_full_stop_of_art_ends_no_sentence() -> None:
+    assert ABBREVIATION.sub(" ", "conformement a l'art. 21(2) du rgpd. merci") == "conformement a l'art  21(2) du rgpd. merci"
+    assert ABBREVIATION.sub(" ", "i said no. then") == "i said no. then"
