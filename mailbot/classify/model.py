@@ -22,7 +22,7 @@ from spacy.tokens import Doc
 from mailbot.classify.labels import RISKY, Classification, Intent
 from mailbot.classify.lang import detect_language, warm_up
 from mailbot.classify.rules import Evidence, Rules, adjustments, fold
-from mailbot.classify.tokenizer import FoldedWords
+from mailbot.classify.tokenizer import REQUEST, FoldedWords
 from mailbot.config import REVIEW_THRESHOLD, RISKY_REVIEW_THRESHOLD
 from mailbot.errors import ModelNotTrainedError
 from mailbot.mail.text import html_to_text, normalise, strip_quoted
@@ -38,6 +38,12 @@ SENTENCE = re.compile(
     re.DOTALL,
 )
 WRAPPED = re.compile(r"(?<=[^\n.!?:;])\n(?=[^\n\d•*-])")
+# A sentence that asks for something: a request cue, or an imperative ("corrigez", "stop sending").
+ASKING = re.compile(
+    REQUEST.pattern + r"|\b(?!(?:avez|chez|assez|nez|rez)\b)[a-z]{2,}ez\b(?!-vous)"
+    r"|^\W*(and |but |also |then |and then |plus )?(stop|send|delete|erase|remove|correct|update|change|fix|freeze|restrict|suspend|pause|close"
+    r"|cancel|give|tell|provide|block|let me know|do not|don't)\b"
+)
 # The full stop of an abbreviation ends no sentence: "art. 21(2)", "n. 4", "M. Diallo", "cf. ".
 ABBREVIATION = re.compile(
     "|".join(rf"(?<=\b{word})\.(?=\s*\d)" for word in ("art", "al", "para", "no", "nr", "n", "p", "ch"))
@@ -147,9 +153,10 @@ class Classifier:
         # A mail that asks a right may ask more: sentences find and place the others. They
         # never turn ordinary mail into a request ("supprimez le paiement en double").
         candidates = [label for label, s in rights.items() if s >= CANDIDATE]
-        sentence_at, reads = self._sentences(doc, text, candidates, evidence, body_start) if len(candidates) > 1 else ({}, {})
+        sentence_at, reads, asking = (self._sentences(doc, text, candidates, evidence, body_start)
+                                      if len(candidates) > 1 else ({}, {}, set()))
         active += [label for label in sentence_at if label not in active]
-        ordered = self._order(active, evidence, sentence_at, reads, scores, body_start)
+        ordered = self._order(active, evidence, sentence_at, reads, asking, scores, body_start)
         return self._result(ordered, scores[ordered[0]], lang, evidence)
 
     def _result(self, labels: list[str], confidence: float, lang: str, evidence: list[Evidence]) -> Classification:
@@ -181,15 +188,16 @@ class Classifier:
         return tokenizer
 
     def _sentences(self, doc: Doc, text: str, candidates: list[str], evidence: list[Evidence],
-                   body_start: int = 0) -> tuple[dict[str, list[int]], dict[int, str]]:
-        """Where each candidate right is first asked: the first sentence that reads as it (its
-        words and the rule matches inside it), in the subject (a sentence of its own) and in
-        the body; and what every sentence, by its start, reads as. Sentences reuse the mail's
-        tokens; only the text classifier runs again."""
+                   body_start: int = 0) -> tuple[dict[str, list[int]], dict[int, str], set[int]]:
+        """Where each candidate right is asked: the sentences that read as it (their words and
+        the rule matches inside them), the subject being a sentence of its own; what every
+        sentence, by its start, reads as; and which sentences ask something. Sentences reuse
+        the mail's tokens; only the text classifier runs again."""
         offsets: list[int] = doc.user_data["offsets"]
         # Hard-wrapped lines are joined first (same length, so offsets still match the text).
         words = [token.text for token in doc[: len(offsets)]]
         spans: list[tuple[int, int, Doc]] = []
+        asking: set[int] = set()
         index = 0
         joined = ABBREVIATION.sub(" ", WRAPPED.sub(" ", text))
         matches = itertools.chain(SENTENCE.finditer(joined, 0, body_start), SENTENCE.finditer(joined, body_start))
@@ -202,6 +210,8 @@ class Classifier:
                     len(sentence) < FORMULA_LENGTH and FORMULA.match(sentence)):
                 lead = len(match.group()) - len(match.group().lstrip())  # a sentence starts at its first letter
                 spans.append((match.start() + lead, match.end(), self.tokenizer.words(words[first:index])))
+                if ASKING.search(sentence):
+                    asking.add(match.start() + lead)
                 if len(spans) == 40:
                     break
         textcat = self.nlp.get_pipe("textcat_multilabel")
@@ -213,35 +223,31 @@ class Classifier:
             top = max(cats, key=cats.__getitem__)
             reads[start] = top
             if top in candidates and cats[top] >= SENTENCE_HIT:
-                places = found.setdefault(top, [])
-                if not places or (places[-1] < body_start <= start):
-                    places.append(start)
-        return found, reads
+                found.setdefault(top, []).append(start)
+        return found, reads, asking
 
     def _order(self, active: list[str], evidence: list[Evidence], sentence_at: dict[str, list[int]],
-               reads: dict[int, str], scores: dict[str, float], body_start: int = 0) -> list[str]:
+               reads: dict[int, str], asking: set[int], scores: dict[str, float], body_start: int = 0) -> list[str]:
         """Intents in the order asked in the body: the first sentence that reads as the right or
-        holds a rule match for it. A right the subject names and the body does not ask comes
-        first. In one sentence, the right it reads as comes first, then the stronger."""
+        holds a rule match for it, and that asks for something if one does ("my address is
+        wrong. Until you check it, don't use it, then correct it"). A right the subject names
+        and the body does not ask comes first. In one sentence, the right it reads as comes
+        first, then the stronger."""
         if len(active) == 1:
             return active
-        far = 10**9
         starts = sorted(reads)
-        in_body = {label: far for label in active}
-        in_subject = dict(in_body)
-        places = [(label, at) for label, ats in sentence_at.items() for at in ats]
+        places: dict[str, list[int]] = {label: list(sentence_at.get(label, ())) for label in active}
         for e in evidence:
-            if e.weight > 0:
+            if e.weight > 0 and e.label in places:
                 i = bisect.bisect_right(starts, e.start) - 1
-                places.append((e.label, starts[i] if i >= 0 else e.start))
-        for label, at in places:
-            if label in in_body:
-                seen = in_body if at >= body_start else in_subject
-                seen[label] = min(seen[label], at)
+                places[e.label].append(starts[i] if i >= 0 else e.start)
+
         def position(label: str) -> int:
-            if in_body[label] < far:
-                return in_body[label]
-            return in_subject[label] - far if in_subject[label] < far else far  # subject only: first
+            body = [at for at in places[label] if at >= body_start]
+            if body:
+                return min([at for at in body if at in asking] or body)
+            subject = [at for at in places[label] if at < body_start]
+            return min(subject) - 10**9 if subject else 10**9  # named in the subject only: first
 
         return sorted(active, key=lambda label: (position(label), reads.get(position(label)) != label, -scores[label]))
 

@@ -439,3 +439,18 @@ def test_an_objection_to_marketing_is_an_unsubscribe_only(classifier: Classifier
 def test_the_full_stop_of_art_ends_no_sentence() -> None:
     assert ABBREVIATION.sub(" ", "conformement a l'art. 21(2) du rgpd. merci") == "conformement a l'art  21(2) du rgpd. merci"
     assert ABBREVIATION.sub(" ", "i said no. then") == "i said no. then"
+
+
+@pytest.mark.parametrize("body", [
+    "Bonjour,\nMon numéro de téléphone est faux dans votre fichier. Tant que vous vérifiez, n'utilisez plus ce "
+    "numéro, puis corrigez-le : 06 12 34 56 78.\nMerci",
+    "Hello, my surname is wrong in your records. While you check it, please stop using it, and then correct it "
+    "to Adeyemi.",
+])
+def test_a_stated_fact_does_not_order_the_requests(classifier: Classifier, body: str) -> None:
+    assert classify(classifier, "", body).intents[:2] == (Intent.RESTRICT, Intent.RECTIFY)
+
+
+def test_a_fact_alone_still_places_its_right(classifier: Classifier) -> None:
+    body = "Mon adresse a changé : 12 rue des Lilas, Lyon. Merci aussi de ne plus m'envoyer de publicité."
+    assert classify(classifier, "", body).intents[:2] == (Intent.RECTIFY, Intent.UNSUBSCRIBE)
