@@ -454,3 +454,22 @@ def test_a_stated_fact_does_not_order_the_requests(classifier: Classifier, body:
 def test_a_fact_alone_still_places_its_right(classifier: Classifier) -> None:
     body = "Mon adresse a changé : 12 rue des Lilas, Lyon. Merci aussi de ne plus m'envoyer de publicité."
     assert classify(classifier, "", body).intents[:2] == (Intent.RECTIFY, Intent.UNSUBSCRIBE)
+
+
+@pytest.mark.parametrize(("body", "intent"), [
+    ("Ma demande de crédit a été refusée en trois secondes. Conformément à l'article 22 du RGPD, je conteste "
+     "cette décision et demande une intervention humaine.", Intent.OBJECT),
+    ("Under Article 22(3) GDPR I contest the automated refusal of my loan and ask for human review.", Intent.OBJECT),
+    ("i object to this 2% fee its too much", Intent.OTHER),
+    ("how 2 unsubscrib from sms alert?", Intent.OTHER),
+    ("Vous m'avez remboursé le transfert, merci. Je souhaite maintenant clôturer le compte, le solde est nul.",
+     Intent.DELETE),
+])
+def test_automated_decisions_fees_alerts_and_closing(classifier: Classifier, body: str, intent: Intent) -> None:
+    assert classify(classifier, "", body).intent is intent
+
+
+def test_article_22_of_a_lease_is_no_automated_decision(classifier: Classifier) -> None:
+    body = ("Madame, Monsieur,\n\nConformément à l'article 22 du bail, je vous adresse mon préavis : je quitte "
+            "l'appartement du 3e étage le 30 juin. Merci de prévoir l'état des lieux.\n\nCordialement, A. Koné")
+    assert Intent.OBJECT not in classify(classifier, "Préavis de départ", body).intents
