@@ -145,21 +145,36 @@ def gate(pattern: str) -> tuple[str, ...]:
     parts of a pattern (a run of literal characters, or a group whose every branch has a gate)
     the one with the longest shortest needle is used, so that `(pas|jamais) (de )?(piratage|fraude)`
     is gated on its rare words rather than on "pas"."""
+    candidates = _candidates(pattern)
+    return max(candidates, key=lambda c: (min(len(n) for n in c), -len(c))) if candidates else ()
+
+
+def gates(pattern: str) -> tuple[tuple[str, ...], ...]:
+    """Every gate a match must pass: one per required part of a pattern without top-level
+    `|` (`(conserver|garder) (mes donnees|mon compte)` needs a word of each), else its gate."""
+    pattern = _without_lookarounds(pattern)
+    if len(_split(pattern)) > 1:
+        return (gate(pattern),) if gate(pattern) else ()
+    return tuple(_candidates(pattern))
+
+
+def _candidates(pattern: str) -> list[tuple[str, ...]]:
+    """The gates of the required parts of `pattern` (one gate for a top-level alternation)."""
     pattern = _without_lookarounds(pattern)  # zero-width: every match still holds the rest
     if "(?" in pattern:
-        return ()  # flags and non-capturing groups: not worth reasoning about
+        return []  # flags and non-capturing groups: not worth reasoning about
     branches = _split(pattern)
     if len(branches) > 1:
         needles: list[str] = []
         for branch in branches:
             inner = gate(branch)
             if not inner:
-                return ()
+                return []
             needles += inner
-        return tuple(dict.fromkeys(needles))
+        return [tuple(dict.fromkeys(needles))]
     items = _items(pattern)
     if items is None:
-        return ()
+        return []
     candidates: list[tuple[str, ...]] = []
     run: list[str] = []
     for kind, text, required in [*items, ("other", "", True)]:
@@ -173,10 +188,7 @@ def gate(pattern: str) -> tuple[str, ...]:
             inner = gate(text)
             if inner:
                 candidates.append(inner)
-    candidates = [c for c in candidates if min(len(n) for n in c) >= 2]
-    if not candidates:
-        return ()
-    return max(candidates, key=lambda c: (min(len(n) for n in c), -len(c)))
+    return [c for c in candidates if min(len(n) for n in c) >= 2]
 
 
 @dataclass(frozen=True)
@@ -218,13 +230,13 @@ class Rules:
         self.compiled = [(_compile(pattern), tuple(pairs)) for pattern, pairs in outputs.items()]
         # Every gate string of every pattern, found in one pass over the mail (Aho-Corasick)
         # rather than one substring search per string; a pattern's gate is a set of their numbers.
-        needles = [gate(pattern) for pattern in outputs]
-        numbers = {needle: n for n, needle in enumerate(sorted({s for strings in needles for s in strings}))}
+        needed = [gates(pattern) for pattern in outputs]
+        numbers = {needle: n for n, needle in enumerate(sorted({s for each in needed for strings in each for s in strings}))}
         self.needles = ahocorasick.Automaton()
         for needle, number in numbers.items():
             self.needles.add_word(needle, number)
         self.needles.make_automaton()
-        self.gates = [frozenset(numbers[s] for s in strings) for strings in needles]
+        self.gates = [tuple(frozenset(numbers[s] for s in strings) for strings in each) for each in needed]
 
     def evidence(self, doc: Doc, text: str) -> list[Evidence]:
         """Every match in `text` (folded) and `doc`, the tokens the model read from it."""
@@ -237,8 +249,8 @@ class Rules:
             label, weight = self.weights[key]
             found.append(Evidence(label, weight, offsets[start], key))
         present = {number for _, number in self.needles.iter(text)} if len(self.needles) else set()
-        for ((regex, bounded), pairs), gates in zip(self.compiled, self.gates, strict=True):
-            if gates and gates.isdisjoint(present):
+        for ((regex, bounded), pairs), gated in zip(self.compiled, self.gates, strict=True):
+            if any(needles.isdisjoint(present) for needles in gated):
                 continue
             again = False
             for match in regex.finditer(text):

@@ -10,7 +10,7 @@ import pytest
 from mailbot.classify.corpus import load_examples
 from mailbot.classify.labels import LABELS, RISKY, Intent
 from mailbot.classify.model import ABBREVIATION, PATTERNS, Classifier, folded, prepare
-from mailbot.classify.rules import Rules, gate
+from mailbot.classify.rules import Rules, gate, gates
 from tests.support import corpus
 
 
@@ -244,7 +244,7 @@ def test_gates_never_change_the_evidence(classifier: Classifier) -> None:
     with and without the literal gates."""
     rules = classifier.rules
     ungated = Rules(classifier.nlp, PATTERNS)
-    ungated.gates = [frozenset()] * len(ungated.compiled)
+    ungated.gates = [()] * len(ungated.compiled)
     assert any(rules.gates)
     examples = load_examples(Path(__file__).resolve().parents[2] / "intents" / "data")[::3]
     for record in examples:
@@ -473,3 +473,9 @@ def test_article_22_of_a_lease_is_no_automated_decision(classifier: Classifier) 
     body = ("Madame, Monsieur,\n\nConformément à l'article 22 du bail, je vous adresse mon préavis : je quitte "
             "l'appartement du 3e étage le 30 juin. Merci de prévoir l'état des lieux.\n\nCordialement, A. Koné")
     assert Intent.OBJECT not in classify(classifier, "Préavis de départ", body).intents
+
+
+def test_every_required_part_of_a_pattern_is_a_gate() -> None:
+    assert gates(r"\b(conserver|garder) (mes donnees|mon compte)\b") == (("conserver", "garder"), ("mes donnees", "mon compte"))
+    assert gates(r"\b(conservez|gardez)[- ]les\b|\bgarder (mes donnees|mon compte)") == (
+        ("conservez", "gardez", "mes donnees", "mon compte"),)
