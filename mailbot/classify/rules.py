@@ -149,13 +149,16 @@ def gate(pattern: str) -> tuple[str, ...]:
     return max(candidates, key=lambda c: (min(len(n) for n in c), -len(c))) if candidates else ()
 
 
-def gates(pattern: str) -> tuple[tuple[str, ...], ...]:
-    """Every gate a match must pass: one per required part of a pattern without top-level
-    `|` (`(conserver|garder) (mes donnees|mon compte)` needs a word of each), else its gate."""
+def gates(pattern: str) -> tuple[tuple[tuple[str, ...], ...], ...]:
+    """The ways a match can pass the gates: for each top-level branch, a gate per required
+    part (`(conserver|garder) (mes donnees|mon compte)` needs a word of each). Empty: no gate."""
     pattern = _without_lookarounds(pattern)
-    if len(_split(pattern)) > 1:
-        return (gate(pattern),) if gate(pattern) else ()
-    return tuple(_candidates(pattern))
+    branches = _split(pattern)
+    if len(branches) == 1:
+        candidates = tuple(_candidates(pattern))
+        return (candidates,) if candidates else ()
+    ways = [gates(branch) for branch in branches]
+    return () if not all(ways) else tuple(way for each in ways for way in each)
 
 
 def _candidates(pattern: str) -> list[tuple[str, ...]]:
@@ -231,12 +234,14 @@ class Rules:
         # Every gate string of every pattern, found in one pass over the mail (Aho-Corasick)
         # rather than one substring search per string; a pattern's gate is a set of their numbers.
         needed = [gates(pattern) for pattern in outputs]
-        numbers = {needle: n for n, needle in enumerate(sorted({s for each in needed for strings in each for s in strings}))}
+        strings = sorted({s for ways in needed for way in ways for gate in way for s in gate})
+        numbers = {needle: n for n, needle in enumerate(strings)}
         self.needles = ahocorasick.Automaton()
         for needle, number in numbers.items():
             self.needles.add_word(needle, number)
         self.needles.make_automaton()
-        self.gates = [tuple(frozenset(numbers[s] for s in strings) for strings in each) for each in needed]
+        self.gates = [tuple(tuple(frozenset(numbers[s] for s in gate) for gate in way) for way in ways)
+                      for ways in needed]
 
     def evidence(self, doc: Doc, text: str) -> list[Evidence]:
         """Every match in `text` (folded) and `doc`, the tokens the model read from it."""
@@ -250,7 +255,7 @@ class Rules:
             found.append(Evidence(label, weight, offsets[start], key))
         present = {number for _, number in self.needles.iter(text)} if len(self.needles) else set()
         for ((regex, bounded), pairs), gated in zip(self.compiled, self.gates, strict=True):
-            if any(needles.isdisjoint(present) for needles in gated):
+            if gated and not any(all(not needles.isdisjoint(present) for needles in way) for way in gated):
                 continue
             again = False
             for match in regex.finditer(text):

@@ -476,6 +476,8 @@ def test_article_22_of_a_lease_is_no_automated_decision(classifier: Classifier) 
 
 
 def test_every_required_part_of_a_pattern_is_a_gate() -> None:
-    assert gates(r"\b(conserver|garder) (mes donnees|mon compte)\b") == (("conserver", "garder"), ("mes donnees", "mon compte"))
+    assert gates(r"\b(conserver|garder) (mes donnees|mon compte)\b") == (
+        (("conserver", "garder"), ("mes donnees", "mon compte")),)
     assert gates(r"\b(conservez|gardez)[- ]les\b|\bgarder (mes donnees|mon compte)") == (
-        ("conservez", "gardez", "mes donnees", "mon compte"),)
+        (("conservez", "gardez"), ("les",)), (("garder ",), ("mes donnees", "mon compte")))
+    assert gates(r"\bstop|\b\d+\b") == ()
