@@ -47,6 +47,16 @@ SIGNATURE_MARKERS = [
         r"^(sent from my|envoy[ée] de mon|envoy[ée] depuis mon|get outlook for)\b.*$",
         r"^(this e-?mail|ce (message|courriel|mail)) (and any|et (les|toutes)|est confidentiel|is confidential|may contain|peut contenir).*$",
         r"^(confidentiality notice|avis de confidentialit[ée]|disclaimer)\s*:?.*$",
+        # A mailing's footer, in the sender's words ("our e-mails", "nos offres"): a reader
+        # asking to leave writes "your".
+        r"^(you are receiving this (e-?mail|message|newsletter)|you (have )?received this (e-?mail|message)"
+        r"|if you (no longer|do not|don't) (wish|want) to receive (these|our|this|further)"
+        r"|to (stop receiving|unsubscribe from) (these|our|this)|click here to unsubscribe"
+        r"|unsubscribe (here|from this list|from our))\b.*$",
+        r"^(vous recevez ce(tte)? (message|mail|e-?mail|courriel|newsletter|lettre)"
+        r"|pour ne plus recevoir (nos|de nos|cette|ces)|si vous ne (souhaitez|d[ée]sirez) plus recevoir (nos|cette|ces)"
+        r"|pour vous d[ée]sinscrire|cliquez ici pour vous d[ée]sinscrire"
+        r"|conform[ée]ment (au rgpd|[àa] la loi informatique et libert[ée]s)[^.]{0,40}\bvous disposez)\b.*$",
     )
 ]
 BLANK_RUNS = re.compile(r"\n{3,}")

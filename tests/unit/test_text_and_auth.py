@@ -25,6 +25,22 @@ def test_new_text_only(text: str) -> None:
     assert strip_quoted(text) == "Supprimez mon compte svp."
 
 
+@pytest.mark.parametrize(("text", "kept"), [
+    ("Découvrez nos nouveautés.\n\nPour ne plus recevoir nos emails, cliquez ici. Conformément au RGPD, vous "
+     "disposez d'un droit d'accès et de suppression.", "Découvrez nos nouveautés."),
+    ("Big sale this weekend!\n\nYou are receiving this email because you signed up. Unsubscribe here.",
+     "Big sale this weekend!"),
+    ("Nos offres de la semaine.\nVous recevez ce courriel car vous êtes client.", "Nos offres de la semaine."),
+    # A reader writes "your e-mails": that is a request, and it stays.
+    ("Bonjour,\nPour ne plus recevoir vos emails, que dois-je faire ?",
+     "Bonjour,\nPour ne plus recevoir vos emails, que dois-je faire ?"),
+    ("Hi,\nIf you keep sending these I will complain. Unsubscribe me now.",
+     "Hi,\nIf you keep sending these I will complain. Unsubscribe me now."),
+])
+def test_a_mailing_footer_is_cut(text: str, kept: str) -> None:
+    assert strip_quoted(text) == kept
+
+
 def test_a_mail_that_is_only_quoted_keeps_its_text() -> None:
     assert strip_quoted("> please delete my account") == "please delete my account"
 
