@@ -221,6 +221,8 @@ class Classifier:
             adjust = adjustments([e for e in evidence if start <= e.start < end], again=True)
             cats = {label: sigmoid(logit(p) + adjust.get(label, 0.0)) for label, p in sentence.cats.items()}
             top = max(cats, key=cats.__getitem__)
+            if adjust.get(top, 0.0) <= 0 and top != max(sentence.cats, key=sentence.cats.__getitem__):
+                top = Intent.OTHER.value  # its own reading was refused ("I want to keep my account")
             reads[start] = top
             if top in candidates and cats[top] >= SENTENCE_HIT:
                 found.setdefault(top, []).append(start)

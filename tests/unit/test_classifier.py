@@ -481,3 +481,12 @@ def test_every_required_part_of_a_pattern_is_a_gate() -> None:
     assert gates(r"\b(conservez|gardez)[- ]les\b|\bgarder (mes donnees|mon compte)") == (
         (("conservez", "gardez"), ("les",)), (("garder ",), ("mes donnees", "mon compte")))
     assert gates(r"\bstop|\b\d+\b") == ()
+
+
+@pytest.mark.parametrize("body", [
+    "Bonjour,\nJe suis très contente de l'appli et je souhaite garder mon compte. Par contre, pouvez-vous me "
+    "retirer de la newsletter ? Je ne la lis pas.\nMerci",
+    "I'm happy with the app and I want to keep my account, but please take me off the newsletter.",
+])
+def test_keeping_the_account_while_leaving_the_newsletter(classifier: Classifier, body: str) -> None:
+    assert classify(classifier, "Newsletter", body).intents == (Intent.UNSUBSCRIBE,)
