@@ -490,3 +490,17 @@ def test_every_required_part_of_a_pattern_is_a_gate() -> None:
 ])
 def test_keeping_the_account_while_leaving_the_newsletter(classifier: Classifier, body: str) -> None:
     assert classify(classifier, "Newsletter", body).intents == (Intent.UNSUBSCRIBE,)
+
+
+@pytest.mark.parametrize(("body", "intent"), [
+    ("Can you please confirm whether or not you are processing my personal data, and if so provide a copy?",
+     Intent.ACCESS),
+    ("Est-ce que vous revendez mes données ?", Intent.OTHER),
+    ("Do you sell my data to third parties?", Intent.OTHER),
+    ("À qui vendez-vous mes données ? Je veux la liste.", Intent.ACCESS),
+    ("Bonjour, j'ai reçu votre courriel m'informant d'une violation de données. Quelles données me concernant "
+     "ont été touchées ? Dois-je changer mon mot de passe ?", Intent.SECURITY),
+])
+def test_confirmation_of_processing_selling_data_and_a_breach_notice(
+        classifier: Classifier, body: str, intent: Intent) -> None:
+    assert classify(classifier, "", body).intent is intent
