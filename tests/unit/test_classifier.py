@@ -504,3 +504,14 @@ def test_keeping_the_account_while_leaving_the_newsletter(classifier: Classifier
 def test_confirmation_of_processing_selling_data_and_a_breach_notice(
         classifier: Classifier, body: str, intent: Intent) -> None:
     assert classify(classifier, "", body).intent is intent
+
+
+@pytest.mark.parametrize(("body", "intent"), [
+    ("I never signed up for this. How did you get my email? Remove it.", Intent.ACCESS),
+    ("Je n'ai jamais été client chez vous. Comment avez-vous eu mon numéro ? Supprimez-le.", Intent.ACCESS),
+    ("Under the CCPA, I direct you not to sell or share my personal information with third parties.", Intent.OBJECT),
+    ("Merci de ne pas transmettre mes données à vos partenaires.", Intent.OBJECT),
+])
+def test_where_my_data_came_from_and_not_selling_it(classifier: Classifier, body: str, intent: Intent) -> None:
+    result = classify(classifier, "", body)
+    assert result.intent is intent and Intent.PORTABILITY not in result.intents, result
