@@ -56,7 +56,11 @@ FORMULA = re.compile(
     r"|je vous prie d'agreer|veuillez agreer|je vous prie de croire|salutations distinguees"
     r"|dans l'attente de votre reponse|in anticipation of your|i look forward to (hearing|your)"
     r"|vous disposez d'un delai|je vous rappelle que vous disposez|you have (one|1|a) (calendar )?month"
-    r"|i remind you that you have|please (reply|respond) within)\b"
+    r"|i remind you that you have|please (reply|respond) within"
+    # the threat of a complaint: "à défaut, je saisirai la CNIL", "failing which I will complain to the ICO"
+    r"|(et |and )?(qu'|que )?(a defaut|faute de reponse|sans reponse de votre part|sinon|failing (which|that|this)"
+    r"|otherwise|if i do not hear)\b[^.!?]{0,60}\b(cnil|ico|plainte|complain|complaint|regulator|autorite|authority)"
+    r"|(je me reserve le droit|i reserve (the|my) right|je saisirai|i will (complain|refer))\b)\b"
 )
 FORMULA_LENGTH = 160  # longer sentences that open with a formula go on to ask something
 # A greeting on a line of its own ("Dear Data Protection Officer,") asks nothing either.

@@ -515,3 +515,14 @@ def test_confirmation_of_processing_selling_data_and_a_breach_notice(
 def test_where_my_data_came_from_and_not_selling_it(classifier: Classifier, body: str, intent: Intent) -> None:
     result = classify(classifier, "", body)
     assert result.intent is intent and Intent.PORTABILITY not in result.intents, result
+
+
+@pytest.mark.parametrize("body", [
+    "Madame, Monsieur,\n\nPar courrier du 2 février, je vous ai demandé la communication de l'ensemble des données "
+    "me concernant. Plus d'un mois s'est écoulé sans réponse. Je vous rappelle que vous disposez d'un délai d'un "
+    "mois pour répondre, et qu'à défaut je saisirai la CNIL.\n\nCordialement",
+    "Dear Sir or Madam,\n\nOn 2 February I asked for a copy of the personal data you hold about me. I have had no "
+    "reply. Please send it within 7 days, failing which I will complain to the ICO.\n\nYours faithfully",
+])
+def test_the_threat_of_a_complaint_asks_nothing_more(classifier: Classifier, body: str) -> None:
+    assert classify(classifier, "Relance", body).intents == (Intent.ACCESS,)
