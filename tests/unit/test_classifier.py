@@ -526,3 +526,12 @@ def test_where_my_data_came_from_and_not_selling_it(classifier: Classifier, body
 ])
 def test_the_threat_of_a_complaint_asks_nothing_more(classifier: Classifier, body: str) -> None:
     assert classify(classifier, "Relance", body).intents == (Intent.ACCESS,)
+
+
+@pytest.mark.parametrize("body", [
+    "Bonjour, la fonction « agences proches » ne marche pas, elle affiche des agences à Dakar alors que je suis "
+    "à Thiès. Pouvez-vous corriger ? Merci",
+    "The branch finder map doesn't work, it shows Lagos branches when I'm in Abuja. Can you fix it?",
+])
+def test_fixing_an_app_feature_is_no_rectification(classifier: Classifier, body: str) -> None:
+    assert classify(classifier, "", body).intent is Intent.OTHER
