@@ -525,7 +525,7 @@ def test_where_my_data_came_from_and_not_selling_it(classifier: Classifier, body
     "reply. Please send it within 7 days, failing which I will complain to the ICO.\n\nYours faithfully",
 ])
 def test_the_threat_of_a_complaint_asks_nothing_more(classifier: Classifier, body: str) -> None:
-    assert classify(classifier, "Relance", body).intents == (Intent.ACCESS,)
+    assert classify(classifier, "Relance : demande d'accès", body).intents == (Intent.ACCESS,)
 
 
 @pytest.mark.parametrize("body", [
