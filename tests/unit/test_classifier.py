@@ -535,3 +535,19 @@ def test_the_threat_of_a_complaint_asks_nothing_more(classifier: Classifier, bod
 ])
 def test_fixing_an_app_feature_is_no_rectification(classifier: Classifier, body: str) -> None:
     assert classify(classifier, "", body).intent is Intent.OTHER
+
+
+@pytest.mark.parametrize("body", [
+    "Bonjour,\nDans votre article d'hier sur le conseil municipal, le nom du maire adjoint est mal orthographié : "
+    "c'est Hervé Kouakou, pas Kouakou Hervé. Ce serait bien de corriger.",
+    "Bonjour,\nJe conteste le calcul des intérêts de mon crédit depuis février. Tant que le litige n'est pas réglé, "
+    "merci de suspendre les prélèvements mensuels et de geler les intérêts.",
+    "Dispute on my loan: until it is resolved, please freeze the interest and suspend the direct debits.",
+])
+def test_a_newspaper_erratum_and_frozen_repayments_are_no_rights(classifier: Classifier, body: str) -> None:
+    assert classify(classifier, "", body).intent is Intent.OTHER
+
+
+def test_leaving_a_mailing_list_in_quebec_french(classifier: Classifier) -> None:
+    body = "Allô,\n\nJe reçois vos infolettres aux deux jours. Pouvez-vous m'enlever de votre liste d'envoi?\n\nMerci"
+    assert classify(classifier, "Infolettre", body).intent is Intent.UNSUBSCRIBE
