@@ -551,3 +551,14 @@ def test_a_newspaper_erratum_and_frozen_repayments_are_no_rights(classifier: Cla
 def test_leaving_a_mailing_list_in_quebec_french(classifier: Classifier) -> None:
     body = "Allô,\n\nJe reçois vos infolettres aux deux jours. Pouvez-vous m'enlever de votre liste d'envoi?\n\nMerci"
     assert classify(classifier, "Infolettre", body).intent is Intent.UNSUBSCRIBE
+
+
+@pytest.mark.parametrize(("body", "intent"), [
+    ("I've had three phone calls this term asking for a donation. Could you please mark my record so I'm not "
+     "contacted for fundraising by phone, post or email?", Intent.UNSUBSCRIBE),
+    ("I sent my passport scan and bank statements with my application. I'd rather you didn't keep those now "
+     "that I'm not coming. Could they be removed from your systems?", Intent.DELETE),
+    ("Could my old card be removed from your system? I got a new one.", Intent.OTHER),
+])
+def test_requests_in_plain_words(classifier: Classifier, body: str, intent: Intent) -> None:
+    assert classify(classifier, "", body).intent is intent
