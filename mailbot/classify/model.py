@@ -255,7 +255,8 @@ class Classifier:
             subject = [at for at in places[label] if at < body_start]
             return min(subject) - 10**9 if subject else 10**9  # named in the subject only: first
 
-        return sorted(active, key=lambda label: (position(label), reads.get(position(label)) != label, -scores[label]))
+        at = {label: position(label) for label in active}
+        return sorted(active, key=lambda label: (at[label], reads.get(at[label]) != label, -scores[label]))
 
 
 def prepare(subject: str, body: str) -> tuple[str, str]:

@@ -138,20 +138,21 @@ def _without_lookarounds(pattern: str) -> str:
 
 
 def gate(pattern: str) -> tuple[str, ...]:
-    """Literal strings of which every match contains at least one (empty: no gate).
-
-    All gate strings are found in one Aho-Corasick pass; a regex scan of a 2 KB mail costs far
-    more, so a pattern is only run on mail that holds one of its gate strings. Of the required
-    parts of a pattern (a run of literal characters, or a group whose every branch has a gate)
-    the one with the longest shortest needle is used, so that `(pas|jamais) (de )?(piratage|fraude)`
-    is gated on its rare words rather than on "pas"."""
+    """Literal strings of which every match contains at least one (empty: no gate): the gate
+    of a group inside a pattern. Of the required parts of a pattern (a run of literal
+    characters, or a group whose every branch has a gate) the one with the longest shortest
+    needle is used, so that `(pas|jamais) (de )?(piratage|fraude)` is gated on its rare words
+    rather than on "pas". `gates` gives every part's gate, which `Rules` checks."""
     candidates = _candidates(pattern)
     return max(candidates, key=lambda c: (min(len(n) for n in c), -len(c))) if candidates else ()
 
 
 def gates(pattern: str) -> tuple[tuple[tuple[str, ...], ...], ...]:
     """The ways a match can pass the gates: for each top-level branch, a gate per required
-    part (`(conserver|garder) (mes donnees|mon compte)` needs a word of each). Empty: no gate."""
+    part (`(conserver|garder) (mes donnees|mon compte)` needs a word of each). Empty: no gate.
+
+    All gate strings are found in one Aho-Corasick pass; a regex scan of a 2 KB mail costs far
+    more, so a pattern only runs on mail that passes one of its ways."""
     pattern = _without_lookarounds(pattern)
     branches = _split(pattern)
     if len(branches) == 1:
