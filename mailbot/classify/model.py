@@ -90,6 +90,11 @@ def sigmoid(x: float) -> float:
 
 CANDIDATE = 0.2  # a right this likely is checked sentence by sentence
 SENTENCE_HIT = 0.6  # a sentence that reads as this right makes it one of the mail's intents
+# A right the whole mail barely suggests (the bag of words reads the mail's main request) is
+# still looked for: it joins the intents, after the others, only where a sentence clearly asks
+# for it ("Avant que vous supprimiez tout, je veux une copie de ce que vous avez gardé").
+FAINT = 0.05
+FAINT_HIT = 0.8
 
 
 def folded(subject: str, body: str) -> str:
@@ -157,10 +162,14 @@ class Classifier:
         # A mail that asks a right may ask more: sentences find and place the others. They
         # never turn ordinary mail into a request ("supprimez le paiement en double").
         candidates = [label for label, s in rights.items() if s >= CANDIDATE]
-        sentence_at, reads, asking = (self._sentences(doc, text, candidates, evidence, body_start)
-                                      if len(candidates) > 1 else ({}, {}, set()))
-        active += [label for label in sentence_at if label not in active]
+        faint = [label for label, s in rights.items() if FAINT <= s < CANDIDATE]
+        if len(candidates) + len(faint) < 2:
+            return self._result(active, scores[active[0]], lang, evidence)
+        hits = {label: SENTENCE_HIT for label in candidates} | {label: FAINT_HIT for label in faint}
+        sentence_at, reads, asking = self._sentences(doc, text, hits, evidence, body_start)
+        active += [label for label in sentence_at if label not in active and label not in faint]
         ordered = self._order(active, evidence, sentence_at, reads, asking, scores, body_start)
+        ordered += [label for label in faint if any(at in asking for at in sentence_at.get(label, ()))]
         return self._result(ordered, scores[ordered[0]], lang, evidence)
 
     def _result(self, labels: list[str], confidence: float, lang: str, evidence: list[Evidence]) -> Classification:
@@ -191,10 +200,11 @@ class Classifier:
             raise ModelNotTrainedError("the intent model was built with another tokenizer: run `mailbot train`")
         return tokenizer
 
-    def _sentences(self, doc: Doc, text: str, candidates: list[str], evidence: list[Evidence],
+    def _sentences(self, doc: Doc, text: str, hits: dict[str, float], evidence: list[Evidence],
                    body_start: int = 0) -> tuple[dict[str, list[int]], dict[int, str], set[int]]:
-        """Where each candidate right is asked: the sentences that read as it (their words and
-        the rule matches inside them), the subject being a sentence of its own; what every
+        """Where each candidate right is asked: the sentences that read as it at least as surely
+        as `hits` says (their words and the rule matches inside them), the subject being a
+        sentence of its own; what every
         sentence, by its start, reads as; and which sentences ask something. Sentences reuse
         the mail's tokens; only the text classifier runs again."""
         offsets: list[int] = doc.user_data["offsets"]
@@ -228,7 +238,7 @@ class Classifier:
             if adjust.get(top, 0.0) <= 0 and top != max(sentence.cats, key=sentence.cats.__getitem__):
                 top = Intent.OTHER.value  # its own reading was refused ("I want to keep my account")
             reads[start] = top
-            if top in candidates and cats[top] >= SENTENCE_HIT:
+            if top in hits and cats[top] >= hits[top]:
                 found.setdefault(top, []).append(start)
         return found, reads, asking
 
