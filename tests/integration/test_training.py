@@ -9,6 +9,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+import spacy
+
+import mailbot.classify.tokenizer  # noqa: F401 - registers the model's tokenizer
+from mailbot.classify.model import logit
 from tests.conftest import MODEL, ROOT
 
 INTENTS = ROOT / "intents"
@@ -32,6 +37,14 @@ def test_workflow_runs_end_to_end_on_a_tiny_config(tmp_path: Path) -> None:
     assert (project / "training" / "model-best" / "meta.json").exists()
     metrics = json.loads((project / "metrics" / "evaluation.json").read_text())
     assert {"overall", "by_language", "confusion", "other_as_risky", "calibration"} <= metrics.keys()
+    # The model is the seeds' average: it scores a text with the mean of their logits.
+    runs = sorted((project / "training").glob("seed-*/model-last"))
+    assert len(runs) == 5
+    texts = ["merci de supprimer mon compte", "send me a copy of my data", "stop the newsletter"]
+    seeds = [[doc.cats for doc in spacy.load(run).pipe(texts)] for run in runs]
+    for i, doc in enumerate(spacy.load(project / "training" / "model-best").pipe(texts)):
+        for label, score in doc.cats.items():
+            assert logit(score) == pytest.approx(sum(logit(s[i][label]) for s in seeds) / len(seeds), abs=1e-3)
 
 
 def test_evaluate_on_the_test_split_stays_above_the_floor(tmp_path: Path) -> None:
