@@ -169,7 +169,8 @@ class Classifier:
         sentence_at, reads, asking = self._sentences(doc, text, hits, evidence, body_start)
         active += [label for label in sentence_at if label not in active and label not in faint]
         ordered = self._order(active, evidence, sentence_at, reads, asking, scores, body_start)
-        ordered += [label for label in faint if any(at in asking for at in sentence_at.get(label, ()))]
+        ordered += [label for label in faint if label not in ordered
+                    and any(at in asking for at in sentence_at.get(label, ()))]
         return self._result(ordered, scores[ordered[0]], lang, evidence)
 
     def _result(self, labels: list[str], confidence: float, lang: str, evidence: list[Evidence]) -> Classification:

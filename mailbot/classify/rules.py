@@ -2,9 +2,9 @@
 
 Patterns live in `intents/patterns/<lang>.jsonl` as `{"label", "phrase"|"regex", "weight"}`;
 weights are log-odds added to the model's score, negative for look-alikes and negations.
-A negative regex labelled "*" counts against every right, and no phrase anywhere in the
-mail counts for one: the writer asks nothing about their own data (a vendor's pitch, a
-journalist's general question). Everything matches on folded text: lower case, accents
+A negative regex labelled "*" counts against every right and as much for `other`, and no
+phrase anywhere in the mail counts for a right: the writer asks nothing about their own data
+(a vendor's pitch, a journalist's general question, an organisation acknowledging a request). Everything matches on folded text: lower case, accents
 removed.
 """
 
@@ -264,8 +264,9 @@ class Rules:
                 if bounded and start and text[start - 1].isalnum():
                     continue
                 for label, weight in pairs:
-                    if label == EVERY_RIGHT:  # its scope is the whole mail
+                    if label == EVERY_RIGHT:  # its scope is the whole mail; what is left is ordinary mail
                         found += [Evidence(each, weight, 0, regex.pattern[:40], len(text)) for each in RIGHTS]
+                        found.append(Evidence("other", -weight, 0, regex.pattern[:40], len(text), again))
                     else:
                         found.append(Evidence(label, weight, start, regex.pattern[:40], match.end(), again))
                 # One positive match says enough; later ones only say where; every negation has its own scope.

@@ -52,10 +52,11 @@ SIGNATURE_MARKERS = [
         r"^(you are receiving this (e-?mail|message|newsletter)|you (have )?received this (e-?mail|message)"
         r"|if you (no longer|do not|don't) (wish|want) to receive (these|our|this|further)"
         r"|to (stop receiving|unsubscribe from) (these|our|this)|click here to unsubscribe"
-        r"|unsubscribe (here|from this list|from our))\b.*$",
+        r"|unsubscribe (here|from this list|from our)|manage your (marketing |email |e-mail |communication "
+        r"|notification |subscription |contact )?(preferences|subscriptions?))\b.*$",
         r"^(vous recevez ce(tte)? (message|mail|e-?mail|courriel|newsletter|lettre)"
         r"|pour ne plus recevoir (nos|de nos|cette|ces)|si vous ne (souhaitez|d[ée]sirez) plus recevoir (nos|cette|ces)"
-        r"|pour vous d[ée]sinscrire|cliquez ici pour vous d[ée]sinscrire"
+        r"|pour vous d[ée]sinscrire|cliquez ici pour vous d[ée]sinscrire|g[ée]rez vos (pr[ée]f[ée]rences|abonnements)"
         r"|conform[ée]ment (au rgpd|[àa] la loi informatique et libert[ée]s)[^.]{0,40}\bvous disposez)\b.*$",
     )
 ]

@@ -11,7 +11,10 @@ from mailbot.classify.corpus import load_examples
 from mailbot.classify.labels import LABELS, RISKY, Intent
 from mailbot.classify.model import ABBREVIATION, PATTERNS, Classifier, folded, prepare
 from mailbot.classify.rules import Rules, gate, gates
+from tests.conftest import ROOT
 from tests.support import corpus
+
+HELDOUT = ROOT / "intents" / "heldout"
 
 
 def classify(classifier: Classifier, subject: str, body: str):
@@ -562,3 +565,55 @@ def test_leaving_a_mailing_list_in_quebec_french(classifier: Classifier) -> None
 ])
 def test_requests_in_plain_words(classifier: Classifier, body: str, intent: Intent) -> None:
     assert classify(classifier, "", body).intent is intent
+
+
+def test_a_right_the_whole_mail_barely_suggests_is_found_where_a_sentence_asks_it(classifier: Classifier) -> None:
+    result = classify(classifier, "Mon profil", (
+        "Bonsoir,\nJe n'utilise plus votre site depuis deux ans et mon profil est toujours visible. "
+        "Avant que vous effaciez quoi que ce soit, je veux une copie de tout ce que vous avez gardé sur moi. "
+        "Ensuite supprimez mon compte et toutes mes données.\nMerci, Aminata"))
+    assert {Intent.ACCESS, Intent.DELETE} <= set(result.intents)
+
+
+@pytest.mark.parametrize("name", ["probes.jsonl", "probes2.jsonl", "probes3.jsonl", "probes4.jsonl"])
+def test_intents_are_distinct_and_start_with_the_intent(classifier: Classifier, name: str) -> None:
+    records = [json.loads(line) for line in (HELDOUT / name).read_text(encoding="utf-8").splitlines()]
+    for result in classifier.classify_many([prepare(r["subject"], r["body"]) for r in records]):
+        assert len(set(result.intents)) == len(result.intents)
+        assert result.intents[0] == result.intent
+
+
+@pytest.mark.parametrize(("subject", "body"), [
+    ("Your subject access request – [reference]", "Dear [requester name],\n\nThank you for your request dated "
+     "[date]. We are treating it as a subject access request under Article 15 of the UK GDPR and will respond "
+     "within one month."),
+    ("Votre demande", "Madame,\nNous accusons réception de votre demande d'accès à vos données et y répondrons "
+     "dans le délai d'un mois."),
+    ("Newsletter de l'association", "Chers adhérents,\nVous êtes nombreux à nous demander comment obtenir la "
+     "copie des données qu'une entreprise détient sur vous. Voici nos conseils."),
+    ("Quick question", "Hi Sam,\nHow do you handle subject access requests that arrive by post without ID? "
+     "Do you always ask for a copy of a passport?\nBest, Claire (DPO)"),
+    ("Beware of fake texts", "Dear customer,\nFraudsters are sending text messages in our name. We will never "
+     "ask for your PIN or one-time code. Do not click the link."),
+])
+def test_an_organisations_own_mail_about_rights_is_never_acted_on(classifier: Classifier, subject: str, body: str) -> None:
+    result = classify(classifier, subject, body)
+    assert result.intent not in {*RISKY, Intent.SECURITY} or result.needs_review
+
+
+@pytest.mark.parametrize(("body", "intent"), [
+    ("When someone searches my name, the first result is a 2014 article about my bankruptcy. Please remove "
+     "that link from your search results.", "delete"),
+    ("Quand on tape mon nom sur votre moteur, un vieil article sort en premier. Je voudrais que ce lien "
+     "n'apparaisse plus.", "delete"),
+    ("I read about your data breach in the paper. Can you tell me whether my account was affected by it?",
+     "security"),
+    ("On parle d'une cyberattaque chez vous dans la presse. Mes données sont-elles concernées ?", "security"),
+    ("Your report lists the wrong employer for me. Please limit the use of my profile until you have checked.",
+     "restrict"),
+    ("Vous m'attribuez une dette qui n'est pas la mienne. Je demande que mes données soient gelées le temps de "
+     "votre vérification.", "restrict"),
+    ("Je ne veux plus du magazine : merci de ne pas renouveler mon abonnement et de ne plus me prélever.", "other"),
+])
+def test_delisting_leaks_limits_and_paid_subscriptions(classifier: Classifier, body: str, intent: str) -> None:
+    assert classify(classifier, "", body).intent == Intent(intent)

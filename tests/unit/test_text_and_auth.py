@@ -31,6 +31,10 @@ def test_new_text_only(text: str) -> None:
     ("Big sale this weekend!\n\nYou are receiving this email because you signed up. Unsubscribe here.",
      "Big sale this weekend!"),
     ("Nos offres de la semaine.\nVous recevez ce courriel car vous êtes client.", "Nos offres de la semaine."),
+    ("Double points this weekend!\n\nStarline Rewards\nManage your marketing preferences or unsubscribe at any time.",
+     "Double points this weekend!\n\nStarline Rewards"),
+    ("-20 % sur tout le site.\nGérez vos préférences de communication dans votre espace client.",
+     "-20 % sur tout le site."),
     # A reader writes "your e-mails": that is a request, and it stays.
     ("Bonjour,\nPour ne plus recevoir vos emails, que dois-je faire ?",
      "Bonjour,\nPour ne plus recevoir vos emails, que dois-je faire ?"),
