@@ -617,3 +617,12 @@ def test_an_organisations_own_mail_about_rights_is_never_acted_on(classifier: Cl
 ])
 def test_delisting_leaks_limits_and_paid_subscriptions(classifier: Classifier, body: str, intent: str) -> None:
     assert classify(classifier, "", body).intent == Intent(intent)
+
+
+@pytest.mark.parametrize(("body", "intent"), [
+    ("Dear Customer Service,\nPlease delete my account and all my data.", "delete"),
+    ("Cher service client,\nmerci de corriger ma date de naissance : 14/02/1990.", "rectify"),
+    ("Dear customer support team, send me a copy of the personal data you hold about me.", "access"),
+])
+def test_writing_to_customer_service_is_no_mailing_to_customers(classifier: Classifier, body: str, intent: str) -> None:
+    assert classify(classifier, "", body).intent == Intent(intent)
