@@ -626,3 +626,16 @@ def test_delisting_leaks_limits_and_paid_subscriptions(classifier: Classifier, b
 ])
 def test_writing_to_customer_service_is_no_mailing_to_customers(classifier: Classifier, body: str, intent: str) -> None:
     assert classify(classifier, "", body).intent == Intent(intent)
+
+
+@pytest.mark.parametrize(("subject", "body", "intents"), [
+    ("", "Honestly I just want everything about me gone, all of it.", ["delete"]),
+    ("", "Je veux que tout ce qui me concerne disparaisse de vos fichiers.", ["delete"]),
+    ("Grades visible", "If I change the number at the end of the URL I can see other students' names and marks. "
+     "I thought you should know.", ["security"]),
+    ("", "Votre appli a un souci : je peux voir les commandes d'autres clients depuis mon compte.", ["security"]),
+    ("", "J'ai résilié mon contrat au 31 décembre. Combien de temps allez-vous garder mes données, notamment mes "
+     "remboursements ? Par ailleurs, merci de ne plus m'envoyer vos offres.", ["access", "unsubscribe"]),
+])
+def test_rights_in_the_words_of_the_fifth_probe_set(classifier: Classifier, subject: str, body: str, intents) -> None:
+    assert [i.value for i in classify(classifier, subject, body).intents] == intents
