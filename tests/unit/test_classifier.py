@@ -96,6 +96,9 @@ def test_a_negated_phrase_is_no_evidence_for_its_right(classifier: Classifier) -
      "de supprimer les données de vos clients en un clic."),
     ("Question for my thesis", "I'm a student writing a thesis about the right to erasure. How many deletion "
      "requests do you receive each month? I'm not asking about my own account."),
+    ("question GDPR", "Hello, I am student from Italy and I write thesis about GDPR. What is the difference "
+     "between the right of access and the right to rectification in practice? Thanks"),
+    ("Mémoire", "Bonjour, je prépare un mémoire sur le RGPD : comment traitez-vous une demande de droit d'accès ?"),
 ])
 def test_mail_about_rights_that_asks_nothing_for_the_writer(classifier: Classifier, subject: str, body: str) -> None:
     text = folded(*prepare(subject, body))
