@@ -41,7 +41,7 @@ WRAPPED = re.compile(r"(?<=[^\n.!?:;])\n(?=[^\n\d•*-])")
 # A sentence that asks for something: a request cue, or an imperative ("corrigez", "stop sending").
 ASKING = re.compile(
     REQUEST.pattern + r"|\b(?!(?:avez|chez|assez|nez|rez)\b)[a-z]{2,}ez\b(?!-vous)"
-    r"|^\W*(and |but |also |then |and then |plus )?(stop|send|delete|erase|remove|correct|update|change|fix|freeze|restrict|suspend|pause|close"
+    r"|^\W*(and |but |also |then |and then |plus |(first|firstly|second|secondly|third|next|finally|lastly|after that)\W+)?(stop|send|delete|erase|remove|correct|update|change|fix|freeze|restrict|suspend|pause|close"
     r"|cancel|give|tell|provide|block|let me know|do not|don't)\b"
 )
 # The full stop of an abbreviation ends no sentence: "art. 21(2)", "n. 4", "M. Diallo", "cf. ".

@@ -578,7 +578,7 @@ def test_a_right_the_whole_mail_barely_suggests_is_found_where_a_sentence_asks_i
     assert {Intent.ACCESS, Intent.DELETE} <= set(result.intents)
 
 
-@pytest.mark.parametrize("name", ["probes.jsonl", "probes2.jsonl", "probes3.jsonl", "probes4.jsonl"])
+@pytest.mark.parametrize("name", ["probes.jsonl", "probes2.jsonl", "probes3.jsonl", "probes4.jsonl", "probes5.jsonl", "probes6.jsonl"])
 def test_intents_are_distinct_and_start_with_the_intent(classifier: Classifier, name: str) -> None:
     records = [json.loads(line) for line in (HELDOUT / name).read_text(encoding="utf-8").splitlines()]
     for result in classifier.classify_many([prepare(r["subject"], r["body"]) for r in records]):
@@ -642,3 +642,26 @@ def test_writing_to_customer_service_is_no_mailing_to_customers(classifier: Clas
 ])
 def test_rights_in_the_words_of_the_fifth_probe_set(classifier: Classifier, subject: str, body: str, intents) -> None:
     assert [i.value for i in classify(classifier, subject, body).intents] == intents
+
+
+@pytest.mark.parametrize(("subject", "body", "intents"), [
+    ("Appeal letters", "I'll keep my direct debit going, but please stop sending me the postal appeals and the "
+     "raffle tickets.", ["unsubscribe"]),
+    ("Caméras", "Je refuse que mon visage soit analysé par vos caméras à l'entrée de la salle.", ["object"]),
+    ("Leaving", "I'm closing my account with you. First, send me a copy of everything you hold on me. Once I have "
+     "it, please erase my account and the data.", ["access", "delete"]),
+])
+def test_rights_in_the_words_of_the_last_probe_set(classifier: Classifier, subject: str, body: str, intents) -> None:
+    assert [i.value for i in classify(classifier, subject, body).intents] == intents
+
+
+def test_a_definitive_erasure_under_the_wrong_article_is_erasure(classifier: Classifier) -> None:
+    result = classify(classifier, "", "En application de l'article 20 du RGPD, je vous demande l'effacement "
+                      "définitif de toutes les données me concernant.")
+    assert result.intent == Intent.DELETE
+
+
+def test_a_freedom_of_information_request_is_no_access_request(classifier: Classifier) -> None:
+    result = classify(classifier, "FOI request", "Dear FOI Officer,\nUnder the Freedom of Information Act 2000, "
+                      "please tell me how many subject access requests the council received in 2023.")
+    assert result.intent == Intent.OTHER
