@@ -22,12 +22,16 @@ from spacy.tokens import Doc
 from mailbot.classify.labels import RISKY, Classification, Intent
 from mailbot.classify.lang import detect_language, warm_up
 from mailbot.classify.rules import Evidence, Rules, adjustments, fold
-from mailbot.classify.tokenizer import REQUEST, FoldedWords
+from mailbot.classify.tokenizer import REQUEST, FoldedWords, stems
 from mailbot.config import REVIEW_THRESHOLD, RISKY_REVIEW_THRESHOLD
 from mailbot.errors import ModelNotTrainedError
 from mailbot.mail.text import html_to_text, normalise, strip_quoted
 
 MODEL_CHARS = 8_000
+# A long mail tells a story and asks one thing: its asking sentences are read on their own too,
+# and that reading counts as much as the whole mail's ("J'ai perdu mon emploi, puis… Je vous
+# demande de ne plus m'envoyer vos offres").
+LONG_MAIL = 800
 ACTIVE = 0.5
 # Sentences, and the clauses of a sentence that asks two things ("send me my data in CSV, and
 # stop the targeted ads"): each is scored on its own to place the rights it asks.
@@ -138,17 +142,36 @@ class Classifier:
         texts = [folded(s, b) for s, b in items]
         langs = langs or [None] * len(items)
         results = []
-        docs = self.nlp.pipe(texts, batch_size=256)
-        for (subject, body), text, lang, doc in zip(items, texts, langs, docs, strict=True):
+        docs = list(self.nlp.pipe(texts, batch_size=256))
+        views = self._asking_views(docs, texts)
+        for i, ((subject, body), text, lang, doc) in enumerate(zip(items, texts, langs, docs, strict=True)):
             body_start = min(len(fold(subject)) + 1, len(text))
-            results.append(self._decide(doc, text, lang or detect_language(f"{subject}\n{body}"), body_start))
+            results.append(self._decide(doc, text, lang or detect_language(f"{subject}\n{body}"), body_start, views.get(i)))
         return results
 
-    def _decide(self, doc: Doc, text: str, lang: str, body_start: int = 0) -> Classification:
+    def _asking_views(self, docs: list[Doc], texts: list[str]) -> dict[int, dict[str, float]]:
+        """The classifier's reading of the asking sentences alone, for each long mail that has
+        some: the words the tokenizer marked `^` (they close the document), in one batch."""
+        todo = []
+        for i, (doc, text) in enumerate(zip(docs, texts, strict=True)):
+            if len(text) >= LONG_MAIL:
+                marks = list(itertools.takewhile(lambda word: word[0] == "^" and len(word) > 1,
+                                                 (token.text for token in reversed(doc))))[::-1]
+                if len(marks) >= 3:
+                    words = [mark[1:] for mark in marks]
+                    todo.append((i, Doc(self.nlp.vocab, words=words + stems(words) + marks)))
+        textcat = self.nlp.get_pipe("textcat_multilabel")
+        return {i: view.cats for (i, _), view in zip(todo, textcat.pipe(d for _, d in todo), strict=True)}  # type: ignore[attr-defined]
+
+    def _decide(self, doc: Doc, text: str, lang: str, body_start: int = 0,
+                view: dict[str, float] | None = None) -> Classification:
         evidence = self.rules.evidence(doc, text)
         adjust = adjustments(evidence)
+        # A long mail's score is the mean of its reading whole and of its asking sentences'.
+        cats = doc.cats if view is None else {
+            label: sigmoid((logit(p) + logit(view[label])) / 2) for label, p in doc.cats.items()}
         scores = {
-            label: sigmoid(logit(score) + adjust.get(label, 0.0)) for label, score in doc.cats.items()
+            label: sigmoid(logit(score) + adjust.get(label, 0.0)) for label, score in cats.items()
         }
         if not text.strip():
             return Classification(Intent.OTHER, (Intent.OTHER,), 0.0, lang, needs_review=True)

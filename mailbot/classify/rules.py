@@ -243,6 +243,13 @@ class Rules:
         self.needles.make_automaton()
         self.gates = [tuple(tuple(frozenset(numbers[s] for s in gate) for gate in way) for way in ways)
                       for ways in needed]
+        # Which patterns a gate string can open: only those are checked against the mail.
+        self.ungated = frozenset(i for i, ways in enumerate(self.gates) if not ways)
+        self.opens: dict[int, set[int]] = {}
+        for i, ways in enumerate(self.gates):
+            for way in ways:
+                for number in way[0]:
+                    self.opens.setdefault(number, set()).add(i)
 
     def evidence(self, doc: Doc, text: str) -> list[Evidence]:
         """Every match in `text` (folded) and `doc`, the tokens the model read from it."""
@@ -255,7 +262,10 @@ class Rules:
             label, weight = self.weights[key]
             found.append(Evidence(label, weight, offsets[start], key))
         present = {number for _, number in self.needles.iter(text)} if len(self.needles) else set()
-        for ((regex, bounded), pairs), gated in zip(self.compiled, self.gates, strict=True):
+        candidates = set(self.ungated).union(*(self.opens.get(number, ()) for number in present))
+        for i in sorted(candidates):
+            (regex, bounded), pairs = self.compiled[i]
+            gated = self.gates[i]
             if gated and not any(all(not needles.isdisjoint(present) for needles in way) for way in gated):
                 continue
             again = False

@@ -665,3 +665,34 @@ def test_a_freedom_of_information_request_is_no_access_request(classifier: Class
     result = classify(classifier, "FOI request", "Dear FOI Officer,\nUnder the Freedom of Information Act 2000, "
                       "please tell me how many subject access requests the council received in 2023.")
     assert result.intent == Intent.OTHER
+
+
+@pytest.mark.parametrize(("subject", "body", "intent"), [
+    ("Since the scam",
+     "Good evening,\n\nLast month my neighbour, an elderly man who lives alone, lost nearly all his "
+     "savings to a text message that looked exactly like one of yours. It told him his wallet would be "
+     "frozen unless he confirmed a code, and he did. I went with him to the police station in Surulere and "
+     "then to your agent on the main road, and we spent two whole afternoons filling in forms. The officer "
+     "told us that it happens every week in our area and that people should be careful with any message "
+     "that mentions a code or a frozen account.\n\nSince then my whole family reads every SMS from your "
+     "company with fear, and my mother calls me each time one arrives to ask whether it is real. Most of "
+     "them are advertisements: weekend cashback, double bonus on transfers, win a phone. We cannot tell "
+     "the real ones from the fake ones any more, and it has become exhausting for all of us.\n\nSo I am "
+     "asking you plainly: please stop sending me your promotional texts and e-mails. Keep only the "
+     "transaction receipts.\n\nThank you,\nChinedu Okafor", "unsubscribe"),
+    ("Mon dossier",
+     "Bonjour,\n\nJe vous écris depuis Douala. L'année dernière, mon frère aîné est décédé et j'ai dû "
+     "organiser les obsèques au village, à Bafoussam. Pendant ces semaines difficiles, j'ai utilisé votre "
+     "application presque tous les jours pour recevoir les contributions de la famille installée à Paris "
+     "et à Abidjan, et je dois dire que la plupart des transferts sont arrivés rapidement, même si deux "
+     "ont été bloqués pour vérification pendant trois jours, ce qui nous a beaucoup stressés. Le traiteur "
+     "menaçait d'annuler et j'ai dû emprunter à un voisin.\n\nAujourd'hui les choses se sont calmées et je "
+     "reprends mes affaires. En relisant mon profil dans l'application, j'ai vu que mon nom de famille est "
+     "écrit « Nguimfack » au lieu de « Nguimfac » et que ma date de naissance est fausse d'un an. Je vous "
+     "demande de corriger ces deux informations dans votre dossier : Nguimfac, né le 4 mars "
+     "1983.\n\nCordialement,\nSerge Nguimfac", "rectify"),
+])
+def test_a_request_at_the_end_of_a_long_story_is_read_with_confidence(
+        classifier: Classifier, subject: str, body: str, intent: str) -> None:
+    result = classify(classifier, subject, body)
+    assert result.intent == Intent(intent) and not result.needs_review, result
