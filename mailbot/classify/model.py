@@ -228,9 +228,8 @@ class Classifier:
                    body_start: int = 0) -> tuple[dict[str, list[int]], dict[int, str], set[int]]:
         """Where each candidate right is asked: the sentences that read as it at least as surely
         as `hits` says (their words and the rule matches inside them), the subject being a
-        sentence of its own; what every
-        sentence, by its start, reads as; and which sentences ask something. Sentences reuse
-        the mail's tokens; only the text classifier runs again."""
+        sentence of its own; what every sentence, by its start, reads as; and which sentences
+        ask something. Sentences reuse the mail's tokens; only the text classifier runs again."""
         offsets: list[int] = doc.user_data["offsets"]
         # Hard-wrapped lines are joined first (same length, so offsets still match the text).
         words = [token.text for token in doc[: len(offsets)]]

@@ -4,8 +4,8 @@ Patterns live in `intents/patterns/<lang>.jsonl` as `{"label", "phrase"|"regex",
 weights are log-odds added to the model's score, negative for look-alikes and negations.
 A negative regex labelled "*" counts against every right and as much for `other`, and no
 phrase anywhere in the mail counts for a right: the writer asks nothing about their own data
-(a vendor's pitch, a journalist's general question, an organisation acknowledging a request). Everything matches on folded text: lower case, accents
-removed.
+(a vendor's pitch, a journalist's general question, an organisation acknowledging a request).
+Everything matches on folded text: lower case, accents removed.
 """
 
 from __future__ import annotations
