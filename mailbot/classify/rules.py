@@ -1,6 +1,7 @@
 """Rule evidence: phrase patterns (spaCy PhraseMatcher) and regular expressions per language.
 
-Patterns live in `intents/patterns/<lang>.jsonl` as `{"label", "phrase"|"regex", "weight"}`;
+Patterns live in `intents/patterns/<lang>.jsonl` as `{"label", "phrase"|"regex", "weight"}`,
+or `{"regex", "weights": {label: weight, ...}}` for a regex that counts for several labels;
 weights are log-odds added to the model's score, negative for look-alikes and negations.
 A negative regex labelled "*" counts against every right and as much for `other`, and no
 phrase anywhere in the mail counts for a right: the writer asks nothing about their own data
@@ -217,16 +218,20 @@ class Rules:
                 if not line.strip():
                     continue
                 entry = json.loads(line)
-                label, weight = entry["label"], float(entry["weight"])
-                if label not in LABELS and not (label == EVERY_RIGHT and "regex" in entry):
-                    raise ValueError(f"{path.name}:{number}: unknown label {label!r}")
+                weights = entry.get("weights") or {entry["label"]: entry["weight"]}
+                for label in weights:
+                    if label not in LABELS and not (label == EVERY_RIGHT and "regex" in entry):
+                        raise ValueError(f"{path.name}:{number}: unknown label {label!r}")
                 if "phrase" in entry:
+                    if len(weights) != 1:
+                        raise ValueError(f"{path.name}:{number}: a phrase counts for one label")
                     key = f"{path.stem}:{number}"
-                    self.weights[key] = (label, weight)
+                    [(label, weight)] = weights.items()
+                    self.weights[key] = (label, float(weight))
                     words = TOKEN.findall(fold(entry["phrase"]))
                     self.matcher.add(key, [Doc(nlp.vocab, words=words)])
                 else:
-                    self.regexes.append((label, weight, entry["regex"]))
+                    self.regexes += [(label, float(weight), entry["regex"]) for label, weight in weights.items()]
         # A regex written for several labels, or in both languages, runs once and counts for each.
         outputs: dict[str, list[tuple[str, float]]] = {}
         for label, weight, pattern in self.regexes:

@@ -699,3 +699,21 @@ def test_a_request_at_the_end_of_a_long_story_is_read_with_confidence(
         classifier: Classifier, subject: str, body: str, intent: str) -> None:
     result = classify(classifier, subject, body)
     assert result.intent == Intent(intent) and not result.needs_review, result
+
+
+def test_a_regex_with_several_weights_counts_for_each_label(classifier: Classifier, tmp_path: Path) -> None:
+    (tmp_path / "en.jsonl").write_text(json.dumps(
+        {"regex": r"\bdear customers\b", "weights": {"access": -2.0, "other": 2.0}}) + "\n", encoding="utf-8")
+    text = "dear customers, our offers"
+    evidence = Rules(classifier.nlp, tmp_path).evidence(classifier.nlp(text), text)
+    assert sorted((e.label, e.weight) for e in evidence) == [("access", -2.0), ("other", 2.0)]
+
+
+@pytest.mark.parametrize("entry", [
+    {"phrase": "delete my account", "weights": {"delete": 2.0, "access": -1.0}},
+    {"regex": r"\bfoo\b", "weights": {"deletion": 2.0}},
+])
+def test_a_malformed_pattern_is_refused_with_its_line(classifier: Classifier, tmp_path: Path, entry: dict) -> None:
+    (tmp_path / "en.jsonl").write_text(json.dumps(entry) + "\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"en\.jsonl:1"):
+        Rules(classifier.nlp, tmp_path)
